@@ -1,0 +1,49 @@
+export * as Config from "./index";
+
+import { z } from "zod";
+import { VisibleError } from "../util/error";
+
+/**
+ * Every setting the product reads from its environment, validated once. In AWS the stacks set
+ * these on each function; locally `pnpm dev` and the tests set them. Adapters are chosen here,
+ * never by `if (local)` in domain code.
+ */
+const schema = z.object({
+  IGNY8_STAGE: z.string().min(1).default("local"),
+  IGNY8_TABLE: z.string().min(1).default("igny8"),
+  IGNY8_BUCKET: z.string().min(1).default("igny8"),
+  IGNY8_REGION: z.string().min(1).default("us-east-1"),
+  /** Set to the local emulator's URL; unset in AWS. */
+  IGNY8_DYNAMO_ENDPOINT: z.url().optional(),
+  IGNY8_S3_ENDPOINT: z.url().optional(),
+  /** "aws" starts Step Functions executions; "local" hands them to the in-process runner. */
+  IGNY8_PIPELINES: z.enum(["aws", "local"]).default("local"),
+  IGNY8_EVENTS: z.enum(["aws", "local"]).default("local"),
+  IGNY8_EVENT_BUS: z.string().min(1).default("igny8"),
+  IGNY8_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+});
+
+export type Settings = z.output<typeof schema>;
+
+let cached: Settings | undefined;
+
+/** Parses the environment; a malformed setting stops start-up with one message naming it. */
+export function load(env: Record<string, string | undefined> = process.env): Settings {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join(".") ?? "environment";
+    throw new VisibleError("input", "config.invalid", `Setting ${name} is invalid: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export function settings(): Settings {
+  cached ??= load();
+  return cached;
+}
+
+/** Tests and the local cloud change the environment after import; this forgets the cache. */
+export function reset() {
+  cached = undefined;
+}

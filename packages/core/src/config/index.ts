@@ -8,6 +8,16 @@ import { VisibleError } from "../util/error";
  * these on each function; locally `pnpm dev` and the tests set them. Adapters are chosen here,
  * never by `if (local)` in domain code.
  */
+function port(fallback: number) {
+  const message = "expected a port number from 1 to 65535";
+  return z
+    .string()
+    .regex(/^\d{1,5}$/, message)
+    .transform(Number)
+    .refine((value) => value >= 1 && value <= 65535, message)
+    .default(fallback);
+}
+
 const schema = z.object({
   IGNY8_STAGE: z.string().min(1).default("local"),
   IGNY8_TABLE: z.string().min(1).default("igny8"),
@@ -21,6 +31,23 @@ const schema = z.object({
   IGNY8_EVENTS: z.enum(["aws", "local"]).default("local"),
   IGNY8_EVENT_BUS: z.string().min(1).default("igny8"),
   IGNY8_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** "aws" writes EventBridge Scheduler schedules; "local" runs in-process croner jobs. */
+  IGNY8_SCHEDULES: z.enum(["aws", "local"]).default("local"),
+  IGNY8_SCHEDULE_GROUP: z.string().min(1).default("igny8"),
+  /** The role EventBridge Scheduler assumes to start our state machines (set by the stacks). */
+  IGNY8_SCHEDULER_ROLE_ARN: z.string().startsWith("arn:").optional(),
+  /** Endpoint overrides for the AWS adapters (an AWS-compatible server); unset in AWS. */
+  IGNY8_SFN_ENDPOINT: z.url().optional(),
+  IGNY8_EVENTS_ENDPOINT: z.url().optional(),
+  IGNY8_SCHEDULER_ENDPOINT: z.url().optional(),
+  /** Storage a site may use before `storage.quota_exceeded` is published (until plans set it). */
+  IGNY8_SITE_STORAGE_QUOTA_MB: z.coerce.number().positive().default(1024),
+  /** The local cloud (`pnpm dev`): ports and where emulator data is kept (default `<repo>/.igny8`). */
+  IGNY8_PORT: port(4100),
+  IGNY8_DYNAMO_PORT: port(4101),
+  IGNY8_S3_PORT: port(4102),
+  IGNY8_WEB_PORT: port(4103),
+  IGNY8_DATA_DIR: z.string().min(1).optional(),
 });
 
 export type Settings = z.output<typeof schema>;

@@ -14,6 +14,8 @@ export interface UserActor {
     role: Role;
     siteIds: string[] | null;
     superuser?: boolean;
+    /** The refresh-token family this sign-in belongs to (log-out revokes it). */
+    sessionId?: string;
   };
 }
 

@@ -48,6 +48,24 @@ const schema = z.object({
   IGNY8_S3_PORT: port(4102),
   IGNY8_WEB_PORT: port(4103),
   IGNY8_DATA_DIR: z.string().min(1).optional(),
+  /** HS256 key for access tokens and signed cursors (>= 32 chars). AWS: an SST Config secret; local: generated under the data dir. */
+  IGNY8_AUTH_SECRET: z.string().min(32).optional(),
+  /** The dashboard's origin: the only origin CORS allows, and the base of links in e-mails. */
+  IGNY8_WEB_ORIGIN: z.url().default("http://localhost:4103"),
+  /** "outbox" keeps mail in the table (read it at GET /v1/dev/outbox); "ses" sends with Amazon SES v2. */
+  IGNY8_MAIL: z.enum(["outbox", "ses"]).default("outbox"),
+  IGNY8_MAIL_FROM: z.string().min(3).default("IGNY8 <no-reply@igny8.local>"),
+  IGNY8_SES_ENDPOINT: z.url().optional(),
+  /** Enables development-only routes such as GET /v1/dev/outbox. Never set in AWS. */
+  IGNY8_DEV_ROUTES: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
+  /** Requests per minute per client IP and per account (fixed windows shared by every Lambda). */
+  IGNY8_RATE_LIMIT_IP: z.coerce.number().int().positive().default(600),
+  IGNY8_RATE_LIMIT_ACCOUNT: z.coerce.number().int().positive().default(1200),
+  /** Failed log-ins allowed per e-mail and per IP in a 15-minute window before `auth.throttled`. */
+  IGNY8_LOGIN_FAILURES_EMAIL: z.coerce.number().int().positive().default(5),
+  IGNY8_LOGIN_FAILURES_IP: z.coerce.number().int().positive().default(50),
+  /** Plan given to new sign-ups. */
+  IGNY8_DEFAULT_PLAN: z.string().regex(/^[a-z0-9-]{2,40}$/).default("free"),
 });
 
 export type Settings = z.output<typeof schema>;

@@ -76,3 +76,18 @@ export function createTableInput(tableName: string) {
     })),
   };
 }
+
+/**
+ * An ElectroDB entity (or service) built on first use and rebuilt when the client or table
+ * changes, so modules can declare entities at import time while tests re-point the client.
+ */
+export function lazyEntity<T>(build: (config: ReturnType<typeof entityConfig>) => T): () => T {
+  let built: { client: DynamoDBClient; table: string; value: T } | undefined;
+  return () => {
+    const config = entityConfig();
+    if (!built || built.client !== config.client || built.table !== config.table) {
+      built = { client: config.client, table: config.table, value: build(config) };
+    }
+    return built.value;
+  };
+}

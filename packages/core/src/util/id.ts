@@ -29,6 +29,7 @@ export const idPrefixes = {
   event: "evt",
   request: "req",
   automationRule: "rul",
+  message: "msg",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
@@ -43,4 +44,9 @@ export function createId(kind: IdKind): string {
 /** True when `id` is shaped like an id of `kind` (prefix and a 26-character ULID). */
 export function isId(kind: IdKind, id: string): boolean {
   return new RegExp(`^${idPrefixes[kind]}_[0-9a-hjkmnp-tv-z]{26}$`).test(id);
+}
+
+/** The pattern of ids of `kind`, for schemas (`z.string().regex(idPattern("site"))`). */
+export function idPattern(kind: IdKind): RegExp {
+  return new RegExp(`^${idPrefixes[kind]}_[0-9a-hjkmnp-tv-z]{26}$`);
 }

@@ -1,0 +1,17 @@
+import { Execution } from "@igny8/core/pipelines";
+import { Storage } from "@igny8/core/storage";
+import { task } from "../task";
+import { summed } from "./shared";
+
+/** AnnounceQuotaExceeded: publishes storage.quota_exceeded once per execution (a retry does not repeat it). */
+export const handler = task(summed, async (input) => {
+  await Execution.once(input.executionId, "quota-exceeded-event", () =>
+    Storage.Usage.StorageQuotaExceeded.publish({
+      siteId: input.siteId,
+      usedBytes: input.usedBytes,
+      quotaBytes: input.quotaBytes,
+      executionId: input.executionId,
+    }),
+  );
+  return input;
+});

@@ -1,0 +1,3 @@
+export * as Publishing from "./index";
+
+export { WordPress } from "./wordpress";

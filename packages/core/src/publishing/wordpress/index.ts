@@ -1,0 +1,9 @@
+export * as WordPress from "./index";
+
+export * from "./catalog";
+export * from "./client";
+export * from "./connection";
+export * from "./html";
+export * from "./media";
+export * from "./publish";
+export * from "./record";

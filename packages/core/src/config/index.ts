@@ -40,8 +40,6 @@ const schema = z.object({
   IGNY8_SFN_ENDPOINT: z.url().optional(),
   IGNY8_EVENTS_ENDPOINT: z.url().optional(),
   IGNY8_SCHEDULER_ENDPOINT: z.url().optional(),
-  /** Storage a site may use before `storage.quota_exceeded` is published (until plans set it). */
-  IGNY8_SITE_STORAGE_QUOTA_MB: z.coerce.number().positive().default(1024),
   /** The local cloud (`pnpm dev`): ports and where emulator data is kept (default `<repo>/.igny8`). */
   IGNY8_PORT: port(4100),
   IGNY8_DYNAMO_PORT: port(4101),

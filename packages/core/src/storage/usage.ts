@@ -1,9 +1,9 @@
 import { Entity } from "electrodb";
 import { z } from "zod";
 import { useAccount } from "../actor";
-import { settings } from "../config";
 import { entityConfig } from "../db";
 import { defineEvent } from "../events";
+import { Limit } from "../limit";
 import { listFolders, prefixSize, sitePrefix } from "./s3";
 
 /**
@@ -35,7 +35,8 @@ const usageSchema = {
     siteId: { type: "string", required: true, readOnly: true },
     usedBytes: { type: "number", required: true },
     objects: { type: "number", required: true },
-    quotaBytes: { type: "number", required: true },
+    /** Absent when the plan has no storage limit. */
+    quotaBytes: { type: "number" },
     overQuota: { type: "boolean", required: true },
     /** Per folder: { "images/": { bytes, objects } }. */
     folders: { type: "any", required: true },
@@ -64,9 +65,9 @@ function UsageEntity() {
   return cache.entity;
 }
 
-/** The default quota until plans set one per site. */
-export function defaultQuotaBytes(): number {
-  return Math.round(settings().IGNY8_SITE_STORAGE_QUOTA_MB * 1024 * 1024);
+/** The site's storage quota in bytes from the account's plan (storage_quota_gb); null = unlimited. */
+export async function quotaBytes(): Promise<number | null> {
+  return Limit.maxInUnits(await Limit.currentPlan(), "storage_quota_gb");
 }
 
 /** The folder names directly under the site's prefix, e.g. ["content/", "images/"]. */
@@ -100,7 +101,7 @@ export async function record(input: {
   siteId: string;
   counts: FolderUsage[];
   failedFolders: string[];
-  quotaBytes: number;
+  quotaBytes: number | null;
   executionId: string;
 }) {
   const { usedBytes, objects } = sum(input.counts);
@@ -109,8 +110,8 @@ export async function record(input: {
     siteId: input.siteId,
     usedBytes,
     objects,
-    quotaBytes: input.quotaBytes,
-    overQuota: usedBytes > input.quotaBytes,
+    quotaBytes: input.quotaBytes ?? undefined,
+    overQuota: input.quotaBytes !== null && usedBytes > input.quotaBytes,
     folders: Object.fromEntries(
       input.counts.map((count) => [count.folder, { bytes: count.bytes, objects: count.objects }]),
     ),
@@ -119,6 +120,10 @@ export async function record(input: {
     measuredAt: new Date().toISOString(),
   };
   await UsageEntity().put(item).go();
+  // A complete measurement is the truth for the plan's storage counter (uploads only estimate it).
+  if (input.failedFolders.length === 0) {
+    await Limit.recount({ limit: "storage_quota_gb", siteId: input.siteId }, usedBytes);
+  }
   return item;
 }
 

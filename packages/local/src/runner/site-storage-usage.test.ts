@@ -1,5 +1,6 @@
 import { useActor } from "@igny8/core/actor";
 import { Bus, type DomainEvent } from "@igny8/core/events";
+import { Limit } from "@igny8/core/limit";
 import { Execution, Pipelines } from "@igny8/core/pipelines";
 import { Storage } from "@igny8/core/storage";
 import { useTestTable, withTestAccount } from "@igny8/core/testing";
@@ -239,38 +240,45 @@ describe("site-storage-usage through the local runner", () => {
     });
   });
 
-  it("starts through Pipelines.start, once per execution name, and reports progress", async () => {
+  it("starts through Pipelines.start, once per execution name, takes the quota from the plan and reports progress", async () => {
     const runner = createLocalRunner({ retryIntervalMs: 0 });
     Pipelines.useRunner(runner);
     try {
-      await withTestAccount(async (accountId) => {
-        const siteId = createId("site");
-        await seedSite(siteId);
-        const id = await Pipelines.start(
-          "site-storage-usage",
-          { siteId, quotaBytes: 1_000_000 },
-          { executionName: `usage-${siteId}` },
-        );
-        const again = await Pipelines.start(
-          "site-storage-usage",
-          { siteId, quotaBytes: 1_000_000 },
-          { executionName: `usage-${siteId}` },
-        );
-        expect(again).toBe(id);
-        expect(runner.active()).toBe(1);
-        await runner.idle();
-        const execution = await Execution.get(id);
-        expect(execution).toMatchObject({
-          status: "succeeded",
-          name: `usage-${siteId}`,
-          input: { siteId, quotaBytes: 1_000_000 },
-          progress: { total: 6, done: 6, failed: 0 },
-          result: { usedBytes: allBytes, overQuota: false },
-        });
-        expect(useActor().properties).toMatchObject({ accountId });
-        const listed = await Execution.list("site-storage-usage");
-        expect(listed.executions.map((e) => e.id)).toEqual([id]);
-      });
+      await withTestAccount(
+        async (accountId) => {
+          const siteId = createId("site");
+          await seedSite(siteId);
+          const name = `usage-${siteId}`;
+          const id = await Pipelines.start(
+            "site-storage-usage",
+            { siteId },
+            { executionName: name },
+          );
+          const again = await Pipelines.start(
+            "site-storage-usage",
+            { siteId },
+            { executionName: name },
+          );
+          expect(again).toBe(id);
+          expect(runner.active()).toBe(1);
+          await runner.idle();
+          const execution = await Execution.get(id);
+          expect(execution).toMatchObject({
+            status: "succeeded",
+            name,
+            input: { siteId },
+            progress: { total: 6, done: 6, failed: 0 },
+            // The free plan's storage_quota_gb is 1.
+            result: { usedBytes: allBytes, overQuota: false, quotaBytes: 1024 ** 3 },
+          });
+          // A complete measurement sets the plan's storage counter for the site.
+          expect(await Limit.current({ limit: "storage_quota_gb", siteId })).toBe(allBytes);
+          expect(useActor().properties).toMatchObject({ accountId });
+          const listed = await Execution.list("site-storage-usage");
+          expect(listed.executions.map((e) => e.id)).toEqual([id]);
+        },
+        { planId: "free" },
+      );
       // Another account cannot read it.
       await withTestAccount(async () => {
         expect(await Execution.list("site-storage-usage")).toEqual({

@@ -9,7 +9,8 @@ const input = z
     input: z.object({
       accountId: z.string(),
       siteId: z.string().min(1),
-      quotaBytes: z.number().int().positive().optional(),
+      /** Overrides the plan's quota (null: no limit); absent: the plan decides. */
+      quotaBytes: z.number().int().positive().nullable().optional(),
     }),
     executionId: z.string().min(1),
   })
@@ -17,7 +18,8 @@ const input = z
 
 /**
  * ListFolders: records the execution (it may have been started by a schedule, not the API) and
- * lists the folders of the site's prefix; each becomes an item of the execution's progress.
+ * lists the folders of the site's prefix; each becomes an item of the execution's progress. The
+ * quota comes from the account's plan unless the input names one.
  */
 export const handler = task(input, async ({ accountId, siteId, executionId, quotaBytes }) => {
   await Execution.begin({ executionId, pipeline, input: { siteId, quotaBytes } });
@@ -28,7 +30,7 @@ export const handler = task(input, async ({ accountId, siteId, executionId, quot
     accountId,
     siteId,
     executionId,
-    quotaBytes: quotaBytes ?? Storage.Usage.defaultQuotaBytes(),
+    quotaBytes: quotaBytes === undefined ? await Storage.Usage.quotaBytes() : quotaBytes,
     folders,
   };
 });

@@ -5,11 +5,13 @@ import { summed } from "./shared";
 
 /** AnnounceQuotaExceeded: publishes storage.quota_exceeded once per execution (a retry does not repeat it). */
 export const handler = task(summed, async (input) => {
+  if (input.quotaBytes === null) return input; // the Choice only comes here when over a quota
+  const quotaBytes = input.quotaBytes;
   await Execution.once(input.executionId, "quota-exceeded-event", () =>
     Storage.Usage.StorageQuotaExceeded.publish({
       siteId: input.siteId,
       usedBytes: input.usedBytes,
-      quotaBytes: input.quotaBytes,
+      quotaBytes,
       executionId: input.executionId,
     }),
   );

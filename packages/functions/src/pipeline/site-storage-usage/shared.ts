@@ -16,7 +16,8 @@ export const state = z.object({
   accountId: z.string(),
   siteId: z.string().min(1),
   executionId: z.string().min(1),
-  quotaBytes: z.number().int().positive(),
+  /** From the plan's storage_quota_gb; null when the plan has no storage limit. */
+  quotaBytes: z.number().int().positive().nullable(),
   folders: z.array(z.string()),
 });
 

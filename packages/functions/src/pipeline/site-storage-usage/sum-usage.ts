@@ -14,6 +14,6 @@ export const handler = task(input, async (input) => {
     usedBytes,
     objects,
     failedFolders: input.counts.filter((count) => count.failed).map((count) => count.folder),
-    overQuota: usedBytes > input.quotaBytes,
+    overQuota: input.quotaBytes !== null && usedBytes > input.quotaBytes,
   };
 });

@@ -1,0 +1,3 @@
+export * as AiTesting from "./index";
+
+export * from "./server";

@@ -359,6 +359,23 @@ describe("TransactWriteItems", () => {
     expect(await getItem(key(pk))).toBeUndefined();
   });
 
+  it("refuses a transaction whose items add up to more than 4 MB", async () => {
+    const pk = partition("aggregate");
+    const big = (i: number) => ({
+      Put: {
+        TableName: TABLE,
+        Item: { ...key(pk, `big${i}`), blob: { S: "x".repeat(390 * 1024) } },
+      },
+    });
+    const error = await rejection(transactWrite(Array.from({ length: 11 }, (_, i) => big(i))));
+    expect(error.name).toBe("ValidationException");
+    expect(error.message).toMatch(/4 MB/);
+    expect(await getItem(key(pk, "big0"))).toBeUndefined();
+
+    await transactWrite(Array.from({ length: 10 }, (_, i) => big(i)));
+    expect(await getItem(key(pk, "big9"))).toBeDefined();
+  });
+
   it("fails with ResourceNotFoundException when a table does not exist, writing nothing", async () => {
     const pk = partition("missing-table");
     const error = await rejection(

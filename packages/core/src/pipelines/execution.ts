@@ -1,6 +1,8 @@
 import { Entity } from "electrodb";
+import { z } from "zod";
 import { useAccount } from "../actor";
 import { entityConfig } from "../db";
+import { Page } from "../pagination";
 import { VisibleError } from "../util/error";
 
 /**
@@ -275,28 +277,59 @@ export async function once(
   return true;
 }
 
-export interface ExecutionItemView {
-  item: string;
-  status: ItemStatus;
-  error?: string;
-  detail?: unknown;
-  cost?: number;
-  updatedAt: string;
-}
+/** The execution id as the API takes it (`exe_...`, or a scheduler-chosen execution name). */
+export const ExecutionId = z
+  .string()
+  .regex(executionId, "not an execution id")
+  .meta({ example: "exe_01hz3v5k8q2w4e6r8t0y2u4i6o" });
 
-export interface ExecutionView {
-  id: string;
-  pipeline: string;
-  status: ExecutionStatus;
-  name?: string;
-  input: unknown;
-  result?: unknown;
-  error?: string;
-  startedAt: string;
-  endedAt?: string;
-  cost: number;
-  progress: { total: number; done: number; failed: number; items: ExecutionItemView[] };
-}
+const Status = z.enum(["running", "succeeded", "failed"]);
+
+export const ItemView = z
+  .object({
+    item: z.string().meta({ description: "What the item is (e.g. a folder, a keyword id)" }),
+    status: Status,
+    error: z.string().optional().meta({ description: "Why it failed, for people" }),
+    detail: z.unknown().optional(),
+    cost: z.number().optional().meta({ description: "Credits this item used" }),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "ExecutionItem" });
+export type ExecutionItemView = z.infer<typeof ItemView>;
+
+export const View = z
+  .object({
+    id: ExecutionId,
+    pipeline: z.string(),
+    status: Status,
+    name: z.string().optional(),
+    input: z.unknown(),
+    result: z.unknown().optional(),
+    error: z.string().optional(),
+    startedAt: z.string(),
+    endedAt: z.string().optional(),
+    cost: z.number().meta({ description: "Credits used so far (sum over items)" }),
+    progress: z.object({
+      total: z.number().int(),
+      done: z.number().int(),
+      failed: z.number().int(),
+      items: z.array(ItemView),
+    }),
+  })
+  .meta({ id: "Execution" });
+export type ExecutionView = z.infer<typeof View>;
+
+export const Summary = z
+  .object({
+    id: ExecutionId,
+    pipeline: z.string(),
+    status: Status,
+    startedAt: z.string(),
+    endedAt: z.string().optional(),
+    total: z.number().int().optional(),
+    error: z.string().optional(),
+  })
+  .meta({ id: "ExecutionSummary" });
 
 async function items(id: string): Promise<ExecutionItemView[]> {
   const { data } = await ExecutionItemEntity()
@@ -335,13 +368,22 @@ export async function get(id: string): Promise<ExecutionView | undefined> {
   };
 }
 
-/** The account's executions of one pipeline, newest first, without item detail. */
-export async function list(pipeline: string, options: { limit?: number; cursor?: string } = {}) {
+/** The account's executions of one pipeline, newest first, without item detail (signed cursors). */
+export async function list(
+  pipeline: string,
+  options: { limit?: number; cursor?: string } = {},
+): Promise<Page.Result<z.infer<typeof Summary>>> {
+  const accountId = useAccount();
+  const scope = `executions:${accountId}:${pipeline}`;
   const result = await ExecutionEntity()
-    .query.byPipeline({ accountId: useAccount(), pipeline })
-    .go({ order: "desc", limit: options.limit ?? 25, cursor: options.cursor ?? null });
+    .query.byPipeline({ accountId, pipeline })
+    .go({
+      order: "desc",
+      limit: options.limit ?? 25,
+      cursor: Page.decode(options.cursor, scope) ?? null,
+    });
   return {
-    executions: result.data.map((row) => ({
+    items: result.data.map((row) => ({
       id: row.executionId,
       pipeline: row.pipeline,
       status: row.status,
@@ -350,6 +392,6 @@ export async function list(pipeline: string, options: { limit?: number; cursor?:
       total: row.total,
       error: row.error,
     })),
-    cursor: result.cursor ?? undefined,
+    cursor: Page.encode(result.cursor, scope),
   };
 }

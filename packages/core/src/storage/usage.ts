@@ -22,6 +22,28 @@ export const StorageQuotaExceeded = defineEvent(
   }),
 );
 
+/** A site's last measurement, as the API answers it. */
+export const Info = z
+  .object({
+    siteId: z.string(),
+    usedBytes: z.number().int(),
+    objects: z.number().int(),
+    quotaBytes: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "null when the plan has no storage limit" }),
+    overQuota: z.boolean(),
+    folders: z.record(z.string(), z.object({ bytes: z.number().int(), objects: z.number().int() })),
+    failedFolders: z
+      .array(z.string())
+      .meta({ description: "Folders that could not be counted this time" }),
+    executionId: z.string(),
+    measuredAt: z.string(),
+  })
+  .meta({ id: "StorageUsage" });
+export type Info = z.infer<typeof Info>;
+
 export interface FolderUsage {
   folder: string;
   bytes: number;
@@ -128,7 +150,18 @@ export async function record(input: {
 }
 
 /** The last measurement of a site, or undefined before the first. */
-export async function get(siteId: string) {
+export async function get(siteId: string): Promise<Info | undefined> {
   const { data } = await UsageEntity().get({ accountId: useAccount(), siteId }).go();
-  return data ?? undefined;
+  if (!data) return undefined;
+  return {
+    siteId: data.siteId,
+    usedBytes: data.usedBytes,
+    objects: data.objects,
+    quotaBytes: data.quotaBytes ?? null,
+    overQuota: data.overQuota,
+    folders: data.folders as Info["folders"],
+    failedFolders: data.failedFolders ?? [],
+    executionId: data.executionId,
+    measuredAt: data.measuredAt,
+  };
 }

@@ -275,7 +275,7 @@ describe("site-storage-usage through the local runner", () => {
           expect(await Limit.current({ limit: "storage_quota_gb", siteId })).toBe(allBytes);
           expect(useActor().properties).toMatchObject({ accountId });
           const listed = await Execution.list("site-storage-usage");
-          expect(listed.executions.map((e) => e.id)).toEqual([id]);
+          expect(listed.items.map((e) => e.id)).toEqual([id]);
         },
         { planId: "free" },
       );
@@ -298,7 +298,7 @@ describe("site-storage-usage through the local runner", () => {
       ).rejects.toMatchObject({
         code: "pipeline.runner_missing",
       });
-      const [latest] = (await Execution.list("site-storage-usage")).executions;
+      const [latest] = (await Execution.list("site-storage-usage")).items;
       expect(latest).toMatchObject({
         status: "failed",
         error: expect.stringMatching(/Could not start/),

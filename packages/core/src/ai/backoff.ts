@@ -9,7 +9,15 @@ export function header(headers: HeaderSource, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-const unitMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 0.001, µs: 0.001, ns: 1e-6 };
+const unitMs: Record<string, number> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1_000,
+  ms: 1,
+  us: 0.001,
+  µs: 0.001,
+  ns: 1e-6,
+};
 
 /**
  * OpenAI's reset durations ("6m0s", "1s", "20ms", "1h2m3.5s", "0.5s") in milliseconds; a bare

@@ -11,7 +11,12 @@ export * from "./errors";
 export * from "./limiter";
 export { createOfflineProvider, offlineModels } from "./offline";
 export { offlineNotice } from "./offline/drafts";
-export { type AiCallRecord, createOpenAiProvider, defaults, type OpenAiProviderOptions } from "./openai";
+export {
+  type AiCallRecord,
+  createOpenAiProvider,
+  defaults,
+  type OpenAiProviderOptions,
+} from "./openai";
 export { crc32, encodePng, readPngChunks, readPngInfo } from "./png";
 export { inputJsonSchema, parseReply, responseFormat } from "./structured";
 export * from "./types";

@@ -62,7 +62,8 @@ class Bucket {
   }
 
   refill(now: number) {
-    if (this.limited) this.level = Math.min(this.capacity, this.level + (now - this.updatedAt) * this.perMs);
+    if (this.limited)
+      this.level = Math.min(this.capacity, this.level + (now - this.updatedAt) * this.perMs);
     this.updatedAt = now;
   }
 
@@ -178,7 +179,12 @@ export class TokenBucketLimiter implements RateLimiter {
   acquire(cost: { tokens: number }, signal?: AbortSignal): Promise<Permit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Permit>((resolve, reject) => {
-      const waiter: Waiter = { tokens: Math.max(0, Math.ceil(cost.tokens)), resolve, reject, signal };
+      const waiter: Waiter = {
+        tokens: Math.max(0, Math.ceil(cost.tokens)),
+        resolve,
+        reject,
+        signal,
+      };
       if (signal) {
         waiter.onAbort = () => {
           const index = this.queue.indexOf(waiter);
@@ -203,7 +209,13 @@ export class TokenBucketLimiter implements RateLimiter {
 
   observe(headers: RateLimitHeaders) {
     const now = this.now();
-    this.learn("requests", headers.limitRequests, headers.remainingRequests, headers.resetRequestsMs, now);
+    this.learn(
+      "requests",
+      headers.limitRequests,
+      headers.remainingRequests,
+      headers.resetRequestsMs,
+      now,
+    );
     this.learn("tokens", headers.limitTokens, headers.remainingTokens, headers.resetTokensMs, now);
     this.sync("requests", headers.remainingRequests, headers.resetRequestsMs, now);
     this.sync("tokens", headers.remainingTokens, headers.resetTokensMs, now);
@@ -215,19 +227,31 @@ export class TokenBucketLimiter implements RateLimiter {
    * from the headers themselves: OpenAI's reset is the time until the bucket is full again, so
    * (limit - remaining) / reset is the rate, whatever the window.
    */
-  private learn(which: Dimension, limit?: number, remaining?: number, resetMs?: number, now = this.now()) {
+  private learn(
+    which: Dimension,
+    limit?: number,
+    remaining?: number,
+    resetMs?: number,
+    now = this.now(),
+  ) {
     if (this.configured[which] || !limit || limit <= 0) return;
     const bucket = this.buckets[which];
     const measured =
       remaining !== undefined && resetMs !== undefined && resetMs > 0 && remaining < limit
         ? (limit - remaining) / resetMs
         : undefined;
-    const perMs = measured ?? (bucket.limit === limit ? bucket.perMs : limit / this.limits.windowMs);
+    const perMs =
+      measured ?? (bucket.limit === limit ? bucket.perMs : limit / this.limits.windowMs);
     bucket.set(limit, perMs, this.limits.headroomMs ?? defaultHeadroomMs, now);
   }
 
   /** The server has seen every process's use of the key: never believe we have more left. */
-  private sync(which: Dimension, remaining: number | undefined, resetMs: number | undefined, now: number) {
+  private sync(
+    which: Dimension,
+    remaining: number | undefined,
+    resetMs: number | undefined,
+    now: number,
+  ) {
     if (remaining === undefined) return;
     const bucket = this.buckets[which];
     if (bucket.limited) {

@@ -37,7 +37,14 @@ export function createOfflineProvider(): AiProvider {
     async chat<T>(req: ChatRequest<T>): Promise<ChatResult<T>> {
       if (req.signal?.aborted) throw req.signal.reason;
       const facts = extractFacts(req.prompt, req.inputs ?? {});
-      const rng = rngFrom("chat", req.function, req.schemaName, req.system, req.prompt, req.inputs ?? null);
+      const rng = rngFrom(
+        "chat",
+        req.function,
+        req.schemaName,
+        req.system,
+        req.prompt,
+        req.inputs ?? null,
+      );
       const textRng = rng.fork("text");
       const value = sampleJsonSchema(inputJsonSchema(req.schema), {
         rng: rng.fork("sample"),
@@ -50,10 +57,14 @@ export function createOfflineProvider(): AiProvider {
       const parsed = req.schema.safeParse(value);
       if (!parsed.success) {
         // A refinement JSON schema cannot express (a custom check) is the usual cause.
-        throw aiError("ai.invalid_output", `The offline adapter could not satisfy ${req.schemaName}`, {
-          provider: "offline",
-          issues: parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
-        });
+        throw aiError(
+          "ai.invalid_output",
+          `The offline adapter could not satisfy ${req.schemaName}`,
+          {
+            provider: "offline",
+            issues: parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
+          },
+        );
       }
       const promptTokens = tokens(req.system) + tokens(req.prompt);
       const completionTokens = tokens(JSON.stringify(value));

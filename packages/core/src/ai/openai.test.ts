@@ -12,7 +12,9 @@ import type { AiProviderConfig } from "./types";
 const article = z.object({
   title: z.string().min(3),
   slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
-  sections: z.array(z.object({ heading: z.string(), paragraphs: z.array(z.string()).min(1) })).min(1),
+  sections: z
+    .array(z.object({ heading: z.string(), paragraphs: z.array(z.string()).min(1) }))
+    .min(1),
   tone: z.enum(["plain", "friendly"]),
   score: z.number().int().min(1).max(10),
   subtitle: z.string().nullable(),
@@ -37,7 +39,10 @@ function config(extra: Partial<AiProviderConfig> = {}): AiProviderConfig {
   };
 }
 
-const ask = (provider: ReturnType<typeof resolveProvider>, prompt = "Write about trail running shoes") =>
+const ask = (
+  provider: ReturnType<typeof resolveProvider>,
+  prompt = "Write about trail running shoes",
+) =>
   provider.chat({
     function: "content",
     system: "You are a careful writer.",
@@ -85,20 +90,35 @@ describe("structured chat", () => {
     expect(result.attempts).toBe(1);
 
     const [request] = server.requests;
-    const format = request!.body.response_format as { type: string; json_schema: { name: string; strict: boolean } };
+    const format = request!.body.response_format as {
+      type: string;
+      json_schema: { name: string; strict: boolean };
+    };
     expect(format.type).toBe("json_schema");
     expect(format.json_schema.name).toBe("article");
     expect(format.json_schema.strict).toBe(true);
     expect(request!.body.model).toBe("content-model");
     expect(result.usage).toEqual(request!.usage);
     expect(result.usage.totalTokens).toBeGreaterThan(0);
-    expect(calls).toMatchObject([{ operation: "chat", function: "content", ok: true, status: 200, attempt: 1 }]);
+    expect(calls).toMatchObject([
+      { operation: "chat", function: "content", ok: true, status: 200, attempt: 1 },
+    ]);
   });
 
   it("falls back to a non-strict schema the SDK cannot make strict, and still validates", async () => {
-    const loose = z.object({ name: z.string(), note: z.string().optional(), tags: z.record(z.string(), z.number()) });
+    const loose = z.object({
+      name: z.string(),
+      note: z.string().optional(),
+      tags: z.record(z.string(), z.number()),
+    });
     const provider = createOpenAiProvider(config());
-    const result = await provider.chat({ function: "ideas", system: "s", prompt: "p", schema: loose, schemaName: "loose" });
+    const result = await provider.chat({
+      function: "ideas",
+      system: "s",
+      prompt: "p",
+      schema: loose,
+      schemaName: "loose",
+    });
     expect(loose.safeParse(result.data).success).toBe(true);
     const format = server.requests[0]!.body.response_format as { json_schema: { strict: boolean } };
     expect(format.json_schema.strict).toBe(false);
@@ -137,7 +157,9 @@ describe("structured chat", () => {
     expect(error.details.retryable).toBe(false);
     expect(error.details.attempts).toBe(2);
     expect(aiErrorName(error)).toBe("AiInvalidOutput");
-    expect((error.details.usage as { totalTokens: number }).totalTokens).toBe(server.stats().usage.totalTokens);
+    expect((error.details.usage as { totalTokens: number }).totalTokens).toBe(
+      server.stats().usage.totalTokens,
+    );
     expect(server.requests).toHaveLength(2);
   });
 
@@ -152,7 +174,14 @@ describe("structured chat", () => {
   it("sends maxTokens and turns the server's own length cut into ai.truncated", async () => {
     const provider = createOpenAiProvider(config({ maxTokensParam: "max_tokens" }));
     const error = await failure(
-      provider.chat({ function: "content", system: "s", prompt: "p", schema: article, schemaName: "article", maxTokens: 5 }),
+      provider.chat({
+        function: "content",
+        system: "s",
+        prompt: "p",
+        schema: article,
+        schemaName: "article",
+        maxTokens: 5,
+      }),
     );
     expect(error.code).toBe("ai.truncated");
     expect(server.requests[0]!.body.max_tokens).toBe(5);
@@ -183,7 +212,9 @@ describe("retries", () => {
     const shared = config();
     server.faults.next({ type: "rate_limit", retryAfterMs: 500, headers: "ms" });
     let limited = false;
-    const first = ask(resolveProvider(shared, { onCall: (call) => (limited ||= call.status === 429) }));
+    const first = ask(
+      resolveProvider(shared, { onCall: (call) => (limited ||= call.status === 429) }),
+    );
     await until(() => limited);
     const second = ask(resolveProvider(shared));
     await Promise.all([first, second]);
@@ -198,7 +229,12 @@ describe("retries", () => {
     const error = await failure(ask(createOpenAiProvider(config({ maxAttempts: 3 }))));
     expect(error.code).toBe("ai.rate_limited");
     expect(error.kind).toBe("rate_limit");
-    expect(error.details).toMatchObject({ retryAfterMs: 30, retryable: true, attempts: 3, status: 429 });
+    expect(error.details).toMatchObject({
+      retryAfterMs: 30,
+      retryable: true,
+      attempts: 3,
+      status: 429,
+    });
     expect(aiErrorName(error)).toBe("AiThrottled");
     expect(server.requests).toHaveLength(3);
   });
@@ -230,7 +266,11 @@ describe("retries", () => {
   });
 
   it("does not retry a 4xx other than 429", async () => {
-    server.faults.next({ type: "status", status: 400, message: "Invalid schema for response_format" });
+    server.faults.next({
+      type: "status",
+      status: 400,
+      message: "Invalid schema for response_format",
+    });
     const error = await failure(ask(createOpenAiProvider(config())));
     expect(error.code).toBe("ai.bad_request");
     expect(error.message).toContain("Invalid schema for response_format");
@@ -241,11 +281,15 @@ describe("retries", () => {
   it("reports a wrong key as ai.bad_request at once", async () => {
     const guarded = await startAiTestServer({ apiKey: "sk-right" });
     try {
-      const error = await failure(ask(createOpenAiProvider({ ...config(), baseUrl: guarded.url, apiKey: "sk-wrong" })));
+      const error = await failure(
+        ask(createOpenAiProvider({ ...config(), baseUrl: guarded.url, apiKey: "sk-wrong" })),
+      );
       expect(error.code).toBe("ai.bad_request");
       expect(error.details).toMatchObject({ status: 401, providerCode: "invalid_api_key" });
       expect(guarded.requests).toHaveLength(1);
-      const ok = await ask(createOpenAiProvider({ ...config(), baseUrl: guarded.url, apiKey: "sk-right" }));
+      const ok = await ask(
+        createOpenAiProvider({ ...config(), baseUrl: guarded.url, apiKey: "sk-right" }),
+      );
       expect(ok.provider).toBe("openai");
     } finally {
       await guarded.close();
@@ -257,7 +301,9 @@ describe("timeouts", () => {
   it("aborts a hanging call after timeoutMs, retries, then fails with ai.timeout", async () => {
     server.faults.rule(() => ({ type: "hang" }));
     const started = Date.now();
-    const error = await failure(ask(createOpenAiProvider(config({ timeoutMs: 250, maxAttempts: 2 }))));
+    const error = await failure(
+      ask(createOpenAiProvider(config({ timeoutMs: 250, maxAttempts: 2 }))),
+    );
     expect(error.code).toBe("ai.timeout");
     expect(error.details).toMatchObject({ attempts: 2, retryable: true });
     expect(aiErrorName(error)).toBe("AiTimeout");
@@ -276,7 +322,9 @@ describe("timeouts", () => {
       { type: "slow_body", ms: 800 },
       { type: "slow_body", ms: 800 },
     ]);
-    const error = await failure(ask(createOpenAiProvider(config({ timeoutMs: 250, maxAttempts: 2 }))));
+    const error = await failure(
+      ask(createOpenAiProvider(config({ timeoutMs: 250, maxAttempts: 2 }))),
+    );
     expect(error.code).toBe("ai.timeout");
   });
 
@@ -290,7 +338,14 @@ describe("timeouts", () => {
     server.faults.rule(() => ({ type: "hang" }));
     const controller = new AbortController();
     const provider = createOpenAiProvider(config({ timeoutMs: 5_000 }));
-    const pending = provider.chat({ function: "content", system: "s", prompt: "p", schema: article, schemaName: "a", signal: controller.signal });
+    const pending = provider.chat({
+      function: "content",
+      system: "s",
+      prompt: "p",
+      schema: article,
+      schemaName: "a",
+      signal: controller.signal,
+    });
     await until(() => server.requests.length === 1);
     const aborted = Date.now();
     controller.abort(new Error("caller gave up"));
@@ -308,7 +363,9 @@ describe("rate limiting shared by concurrent callers", () => {
     const started = Date.now();
     // A provider per caller, like independent pipeline steps: the limiter is shared by key.
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => ask(resolveProvider(shared), `Task ${i} about hiking boots`)),
+      Array.from({ length: 50 }, (_, i) =>
+        ask(resolveProvider(shared), `Task ${i} about hiking boots`),
+      ),
     );
     const elapsed = Date.now() - started;
     expect(results).toHaveLength(50);
@@ -341,7 +398,9 @@ describe("rate limiting shared by concurrent callers", () => {
   it("without client limits the server's 429s are absorbed: every call still succeeds", async () => {
     server.setLimits({ requestsPerWindow: 10, tokensPerWindow: undefined, windowMs: 1_000 });
     const shared = config({ maxAttempts: 8 });
-    const results = await Promise.all(Array.from({ length: 30 }, () => ask(resolveProvider(shared))));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => ask(resolveProvider(shared))),
+    );
     expect(results).toHaveLength(30);
     expect(server.stats().rateLimited).toBeGreaterThan(0);
     expect(server.stats().byStatus["200"]).toBe(30);
@@ -366,14 +425,21 @@ describe("embeddings and images", () => {
     expect(result.model).toBe("embed-model");
     expect(result.usage.promptTokens).toBe(server.requests[0]!.usage!.promptTokens);
     const cos = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
-    expect(cos(result.vectors[0]!, result.vectors[1]!)).toBeGreaterThan(cos(result.vectors[0]!, result.vectors[2]!));
+    expect(cos(result.vectors[0]!, result.vectors[1]!)).toBeGreaterThan(
+      cos(result.vectors[0]!, result.vectors[2]!),
+    );
   });
 
   it("generates a base64 PNG with the requested size (dall-e style)", async () => {
     const provider = createOpenAiProvider(config({ imageModel: "dall-e-3" }));
     const result = await provider.image({ prompt: "A trail at dawn", size: "1792x1024" });
     expect(readPngInfo(result.png)).toMatchObject({ width: 1792, height: 1024 });
-    expect(result).toMatchObject({ width: 1792, height: 1024, model: "dall-e-3", provider: "openai" });
+    expect(result).toMatchObject({
+      width: 1792,
+      height: 1024,
+      model: "dall-e-3",
+      provider: "openai",
+    });
     expect(result.revisedPrompt).toContain("A trail at dawn");
     expect(server.requests[0]!.body.response_format).toBe("b64_json");
   });
@@ -404,8 +470,14 @@ describe("resolution and error names", () => {
         IGNY8_AI_MODEL_CONTENT: "big",
         IGNY8_AI_RPM: "120",
       }),
-    ).toMatchObject({ baseUrl: "http://127.0.0.1:8080/v1", models: { content: "big" }, requestsPerMinute: 120 });
-    expect(() => providerConfigFromEnv({ IGNY8_AI_BASE_URL: "not a url" })).toThrow(/IGNY8_AI_BASE_URL/);
+    ).toMatchObject({
+      baseUrl: "http://127.0.0.1:8080/v1",
+      models: { content: "big" },
+      requestsPerMinute: 120,
+    });
+    expect(() => providerConfigFromEnv({ IGNY8_AI_BASE_URL: "not a url" })).toThrow(
+      /IGNY8_AI_BASE_URL/,
+    );
   });
 
   it("renames AI errors for Step Functions and leaves others alone", async () => {

@@ -246,7 +246,8 @@ export function createOpenAiProvider(
     messages: ChatCompletionMessageParam[],
   ): Promise<Exchange<ChatCompletion>> {
     const format = responseFormat(req.schema, req.schemaName);
-    const budget = req.maxTokens ?? config.defaultCompletionEstimate ?? defaults.defaultCompletionEstimate;
+    const budget =
+      req.maxTokens ?? config.defaultCompletionEstimate ?? defaults.defaultCompletionEstimate;
     const maxTokensParam = config.maxTokensParam ?? "max_completion_tokens";
     const body = {
       model,
@@ -358,14 +359,21 @@ export function createOpenAiProvider(
       });
       const rows = [...answer.data.data].sort((a, b) => a.index - b.index);
       if (rows.length !== req.texts.length) {
-        throw aiError("ai.invalid_output", "The provider returned a different number of embeddings", {
-          expected: req.texts.length,
-          received: rows.length,
-        });
+        throw aiError(
+          "ai.invalid_output",
+          "The provider returned a different number of embeddings",
+          {
+            expected: req.texts.length,
+            received: rows.length,
+          },
+        );
       }
       return {
         vectors: rows.map((row) => Array.from(row.embedding as ArrayLike<number>)),
-        usage: answer.usage ?? { ...zeroUsage(), promptTokens: answer.data.usage?.prompt_tokens ?? 0 },
+        usage: answer.usage ?? {
+          ...zeroUsage(),
+          promptTokens: answer.data.usage?.prompt_tokens ?? 0,
+        },
         model: answer.data.model || model,
         provider: "openai",
         attempts: answer.attempts,

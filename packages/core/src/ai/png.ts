@@ -42,14 +42,13 @@ export function encodePng(
   if (rgb.length !== width * height * 3) throw new Error("encodePng: pixel buffer size mismatch");
   const stride = width * 3;
   const raw = Buffer.alloc((stride + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const out = y * (stride + 1);
+  raw.set(rgb.subarray(0, stride), 1); // first row: filter 0 (None)
+  for (let y = 1; y < height; y++) {
+    const out = y * (stride + 1) + 1;
     const row = y * stride;
-    raw[out] = y === 0 ? 0 : 2;
-    for (let x = 0; x < stride; x++) {
-      const above = y === 0 ? 0 : rgb[row - stride + x]!;
-      raw[out + 1 + x] = (rgb[row + x]! - above) & 0xff;
-    }
+    const above = row - stride;
+    raw[out - 1] = 2;
+    for (let x = 0; x < stride; x++) raw[out + x] = (rgb[row + x]! - rgb[above + x]!) & 0xff;
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);

@@ -13,7 +13,24 @@ import type { Rng } from "./seed";
 export const offlineNotice =
   "Offline draft: assembled from the task's inputs without an AI provider. Rewrite before publishing.";
 
-const smallWords = new Set(["a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "vs", "with"]);
+const smallWords = new Set([
+  "a",
+  "an",
+  "and",
+  "as",
+  "at",
+  "but",
+  "by",
+  "for",
+  "in",
+  "of",
+  "on",
+  "or",
+  "the",
+  "to",
+  "vs",
+  "with",
+]);
 
 export function titleCase(text: string): string {
   return text
@@ -50,7 +67,8 @@ function clip(text: string, max: number): string {
 const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /** Keyword i of the task, cycling, so every generated place names a real input. */
-const kw = (facts: Facts, i: number) => facts.keywords[i % facts.keywords.length] ?? facts.primaryKeyword;
+const kw = (facts: Facts, i: number) =>
+  facts.keywords[i % facts.keywords.length] ?? facts.primaryKeyword;
 
 function defaultOutline(facts: Facts): OutlineSection[] {
   const [primary, second, third, fourth] = [0, 1, 2, 3].map((i) => kw(facts, i));
@@ -58,16 +76,28 @@ function defaultOutline(facts: Facts): OutlineSection[] {
   return [
     { heading: `What ${primary} means${audience}`, subheadings: [`Key terms around ${second}`] },
     { heading: `Why ${primary} matters`, subheadings: [`Where ${third} fits in`] },
-    { heading: `How to get started with ${second}`, subheadings: [`A step-by-step approach`, `Tools and resources for ${third}`] },
+    {
+      heading: `How to get started with ${second}`,
+      subheadings: [`A step-by-step approach`, `Tools and resources for ${third}`],
+    },
     { heading: `Common mistakes with ${fourth}`, subheadings: [] },
     { heading: "Next steps", subheadings: [] },
   ];
 }
 
-const sentenceTemplates: ((f: { topic: string; heading: string; a: string; b: string; c: string; audience: string; cluster: string }) => string)[] = [
+const sentenceTemplates: ((f: {
+  topic: string;
+  heading: string;
+  a: string;
+  b: string;
+  c: string;
+  audience: string;
+  cluster: string;
+}) => string)[] = [
   (f) => `This part of the guide to ${f.topic} covers ${f.heading.toLowerCase()}.`,
   (f) => `For ${f.audience}, the practical question is how ${f.a} connects with ${f.b}.`,
-  (f) => `Start with the basics of ${f.a}: what it is, when it matters and what it takes to do well.`,
+  (f) =>
+    `Start with the basics of ${f.a}: what it is, when it matters and what it takes to do well.`,
   (f) => `A common mistake is to treat ${f.a} in isolation from ${f.b}.`,
   (f) => `Compare the options for ${f.b} side by side before committing to one approach.`,
   (f) => `Within ${f.cluster}, ${f.a} and ${f.c} are usually decided together.`,
@@ -77,7 +107,13 @@ const sentenceTemplates: ((f: { topic: string; heading: string; a: string; b: st
   (f) => `Ask what outcome ${f.audience} expect from ${f.a}, then work backwards from it.`,
 ];
 
-function paragraph(facts: Facts, heading: string, rng: Rng, offset: number, sentences: number): string {
+function paragraph(
+  facts: Facts,
+  heading: string,
+  rng: Rng,
+  offset: number,
+  sentences: number,
+): string {
   const parts: string[] = [];
   // Distinct templates within a paragraph: a partial shuffle of the list.
   const order = sentenceTemplates.map((_, i) => i);
@@ -93,11 +129,14 @@ function paragraph(facts: Facts, heading: string, rng: Rng, offset: number, sent
         b: kw(facts, offset + s + 1),
         c: kw(facts, offset + s + 2),
         audience: facts.audience ?? "readers",
-        cluster: facts.cluster ? `the ${facts.cluster} topic` : `the wider subject of ${facts.primaryKeyword}`,
+        cluster: facts.cluster
+          ? `the ${facts.cluster} topic`
+          : `the wider subject of ${facts.primaryKeyword}`,
       }),
     );
   }
-  if (facts.brandFacts.length > 0 && rng.next() < 0.4) parts.push(`${capitalize(rng.pick(facts.brandFacts).replace(/\.$/, ""))}.`);
+  if (facts.brandFacts.length > 0 && rng.next() < 0.4)
+    parts.push(`${capitalize(rng.pick(facts.brandFacts).replace(/\.$/, ""))}.`);
   return parts.join(" ");
 }
 
@@ -130,7 +169,9 @@ export interface ImagePromptItem {
 }
 
 function imagePromptsFor(facts: Facts, count: number): ImagePromptItem[] {
-  const style = facts.tone ? `${facts.tone.toLowerCase()} editorial style` : "clean editorial style";
+  const style = facts.tone
+    ? `${facts.tone.toLowerCase()} editorial style`
+    : "clean editorial style";
   const sections = facts.headings.length > 0 ? facts.headings : facts.outline.map((s) => s.heading);
   const items: ImagePromptItem[] = [
     {
@@ -196,7 +237,13 @@ export function contentDraft(facts: Facts, rng: Rng): ContentDraft {
       words += written;
     });
     if (s === 0 || (s === outline.length - 2 && outline.length > 2)) {
-      const items = facts.keywords.slice(0, 5).map((k, i) => (i % 2 === 0 ? `Check how ${k} applies to your situation` : `Write down one question about ${k}`));
+      const items = facts.keywords
+        .slice(0, 5)
+        .map((k, i) =>
+          i % 2 === 0
+            ? `Check how ${k} applies to your situation`
+            : `Write down one question about ${k}`,
+        );
       html.push(`<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul>`);
       words += countWords(items.join(" "));
     }
@@ -265,7 +312,13 @@ export function ideasDraft(facts: Facts, rng: Rng): { offline: true; ideas: Idea
     const primary = kw(facts, i);
     const other = kw(facts, i + 1);
     const title = titleCase(ideaTitles[i % ideaTitles.length]!(primary, other));
-    const ideaFacts: Facts = { ...facts, primaryKeyword: primary, keywords: [primary, other, kw(facts, i + 2)], topic: title, outline: [] };
+    const ideaFacts: Facts = {
+      ...facts,
+      primaryKeyword: primary,
+      keywords: [primary, other, kw(facts, i + 2)],
+      topic: title,
+      outline: [],
+    };
     return {
       offline: true,
       title,
@@ -288,7 +341,10 @@ export function imagePromptsDraft(facts: Facts): {
   featured: ImagePromptItem;
   inArticle: ImagePromptItem[];
 } {
-  const count = Math.min(10, Math.max(1, facts.count ?? 1 + Math.min(3, facts.headings.length || 2)));
+  const count = Math.min(
+    10,
+    Math.max(1, facts.count ?? 1 + Math.min(3, facts.headings.length || 2)),
+  );
   const prompts = imagePromptsFor(facts, count);
   return { offline: true, prompts, featured: prompts[0]!, inArticle: prompts.slice(1) };
 }
@@ -360,10 +416,12 @@ export function draftChildHint(parent: unknown, key: string): unknown {
 export function fallbackText(facts: Facts, ctx: SampleContext, rng: Rng): string {
   const key = norm(ctx.key ?? "");
   const k = kw(facts, ctx.index);
-  if (/slug|permalink/.test(key)) return slug(`${facts.topic} ${ctx.index > 0 ? ctx.index + 1 : ""}`);
+  if (/slug|permalink/.test(key))
+    return slug(`${facts.topic} ${ctx.index > 0 ? ctx.index + 1 : ""}`);
   if (/url|link|href|website/.test(key)) return `https://example.com/${slug(k)}`;
   if (/email/.test(key)) return "offline-draft@example.com";
-  if (/html|body/.test(key)) return `<p><strong>${escapeHtml(offlineNotice)}</strong></p>\n<p>${escapeHtml(paragraph(facts, k, rng, ctx.index, 2))}</p>`;
+  if (/html|body/.test(key))
+    return `<p><strong>${escapeHtml(offlineNotice)}</strong></p>\n<p>${escapeHtml(paragraph(facts, k, rng, ctx.index, 2))}</p>`;
   if (/question/.test(key)) return `What should readers know about ${k}?`;
   if (/prompt/.test(key)) return `Image about ${k} for "${facts.topic}", editorial style, no text.`;
   if (/alt/.test(key)) return `Illustration of ${k}`;
@@ -373,10 +431,15 @@ export function fallbackText(facts: Facts, ctx: SampleContext, rng: Rng): string
   if (/lang|locale/.test(key)) return "en";
   if (/date|time|at$/.test(key)) return new Date(Date.UTC(2026, 0, 1)).toISOString();
   if (/(^|[^a-z])id$|^id$|uuid/.test(key)) return `offline-${slug(k)}-${ctx.index + 1}`;
-  if (/intent/.test(key)) return rng.pick(["informational", "commercial", "transactional", "navigational"]);
+  if (/intent/.test(key))
+    return rng.pick(["informational", "commercial", "transactional", "navigational"]);
   if (/status|state/.test(key)) return "offline_draft";
   if (/provider|source|generator|origin/.test(key)) return "offline";
-  if (/description|summary|excerpt|reason|rationale|explanation|answer|text|notes?|content|angle|brief/.test(key)) {
+  if (
+    /description|summary|excerpt|reason|rationale|explanation|answer|text|notes?|content|angle|brief/.test(
+      key,
+    )
+  ) {
     return `Offline draft. ${paragraph(facts, k, rng, ctx.index, 2)}`;
   }
   return `${capitalize(k)} (offline draft)`;

@@ -55,7 +55,8 @@ function lookup(source: Dict | undefined, ...names: string[]): unknown {
   if (!source) return undefined;
   const wanted = new Set(names.map(norm));
   for (const [key, value] of Object.entries(source)) {
-    if (wanted.has(norm(key)) && value !== undefined && value !== null && value !== "") return value;
+    if (wanted.has(norm(key)) && value !== undefined && value !== null && value !== "")
+      return value;
   }
   return undefined;
 }
@@ -64,7 +65,16 @@ function asText(value: unknown): string | undefined {
   if (typeof value === "string") return clean(value) || undefined;
   if (typeof value === "number") return String(value);
   if (value && typeof value === "object") {
-    const named = lookup(value as Dict, "name", "title", "keyword", "term", "text", "heading", "label");
+    const named = lookup(
+      value as Dict,
+      "name",
+      "title",
+      "keyword",
+      "term",
+      "text",
+      "heading",
+      "label",
+    );
     return typeof named === "string" ? clean(named) || undefined : undefined;
   }
   return undefined;
@@ -100,7 +110,8 @@ function asOutline(value: unknown): OutlineSection[] {
   }
   return value
     .map((item): OutlineSection | undefined => {
-      if (typeof item === "string") return clean(item) ? { heading: clean(item), subheadings: [] } : undefined;
+      if (typeof item === "string")
+        return clean(item) ? { heading: clean(item), subheadings: [] } : undefined;
       if (!item || typeof item !== "object") return undefined;
       const heading = asText(lookup(item as Dict, "heading", "title", "h2", "name", "text"));
       if (!heading) return undefined;
@@ -155,7 +166,10 @@ function fromPrompt(fields: PromptFields, ...names: string[]): string | undefine
   return undefined;
 }
 
-function listFromPrompt(fields: PromptFields, ...names: string[]): { text: string; depth: number }[] {
+function listFromPrompt(
+  fields: PromptFields,
+  ...names: string[]
+): { text: string; depth: number }[] {
   for (const name of names) {
     const list = fields.lists.get(norm(name));
     if (list && list.length > 0) return list;
@@ -197,10 +211,14 @@ export function extractFacts(prompt: string, inputs: Dict = {}): Facts {
   const author = lookup(inputs, "author", "authorProfile", "profile") as Dict | undefined;
   const strategy = lookup(inputs, "strategy", "contentStrategy") as Dict | undefined;
 
-  const title = asText(lookup(inputs, "title", "headline", "ideaTitle")) ?? fromPrompt(fields, "title", "headline");
+  const title =
+    asText(lookup(inputs, "title", "headline", "ideaTitle")) ??
+    fromPrompt(fields, "title", "headline");
   const listed = dedupe([
     ...asList(lookup(inputs, "keywords", "targetKeywords", "secondaryKeywords", "keywordList")),
-    ...listFromPrompt(fields, "keywords", "target keywords", "secondary keywords").map((i) => i.text),
+    ...listFromPrompt(fields, "keywords", "target keywords", "secondary keywords").map(
+      (i) => i.text,
+    ),
     ...asList(fromPrompt(fields, "keywords", "target keywords", "secondary keywords")),
   ]);
   const primary =
@@ -213,7 +231,12 @@ export function extractFacts(prompt: string, inputs: Dict = {}): Facts {
     frequentTerms(prompt, 1)[0] ??
     "untitled topic";
   const keywords = dedupe([primary, ...listed]);
-  if (keywords.length < 3) keywords.push(...frequentTerms(prompt, 6).filter((t) => !keywords.includes(t)).slice(0, 3 - keywords.length));
+  if (keywords.length < 3)
+    keywords.push(
+      ...frequentTerms(prompt, 6)
+        .filter((t) => !keywords.includes(t))
+        .slice(0, 3 - keywords.length),
+    );
 
   const outline = asOutline(lookup(inputs, "outline", "structure", "sections"));
   if (outline.length === 0) {
@@ -234,19 +257,26 @@ export function extractFacts(prompt: string, inputs: Dict = {}): Facts {
     title,
     primaryKeyword: primary,
     keywords,
-    cluster: asText(lookup(inputs, "cluster", "clusterName", "topicCluster")) ?? fromPrompt(fields, "cluster"),
+    cluster:
+      asText(lookup(inputs, "cluster", "clusterName", "topicCluster")) ??
+      fromPrompt(fields, "cluster"),
     outline,
     audience:
       asText(lookup(author, "audience")) ??
       asText(lookup(inputs, "audience")) ??
       fromPrompt(fields, "audience", "target audience"),
-    tone: asText(lookup(author, "tone", "voice")) ?? asText(lookup(inputs, "tone")) ?? fromPrompt(fields, "tone", "voice"),
+    tone:
+      asText(lookup(author, "tone", "voice")) ??
+      asText(lookup(inputs, "tone")) ??
+      fromPrompt(fields, "tone", "voice"),
     readingLevel: asText(lookup(author, "readingLevel")) ?? fromPrompt(fields, "reading level"),
     authorName: asText(lookup(author, "name")),
     brandFacts: asList(lookup(author, "brandFacts", "facts") ?? lookup(strategy, "brandFacts")),
     rules: asList(lookup(author, "rules") ?? lookup(strategy, "rules")),
     contentType:
-      asText(lookup(inputs, "contentType", "type")) ?? fromPrompt(fields, "content type", "type") ?? "post",
+      asText(lookup(inputs, "contentType", "type")) ??
+      fromPrompt(fields, "content type", "type") ??
+      "post",
     wordCount: Math.min(
       4000,
       Math.max(
@@ -260,7 +290,9 @@ export function extractFacts(prompt: string, inputs: Dict = {}): Facts {
       asNumber(lookup(inputs, "count", "ideaCount", "numberOfIdeas", "promptCount", "n")) ??
       asNumber(fromPrompt(fields, "count", "number of ideas", "ideas", "number of images")),
     site: asText(lookup(inputs, "site", "siteName", "brand")),
-    sector: asText(lookup(inputs, "sector", "industry", "niche")) ?? fromPrompt(fields, "sector", "industry"),
+    sector:
+      asText(lookup(inputs, "sector", "industry", "niche")) ??
+      fromPrompt(fields, "sector", "industry"),
     headings,
     topic: title ?? primary,
   };

@@ -46,25 +46,39 @@ export function renderOfflineImage(prompt: string, width: number, height: number
     y: (hash[6 + i * 3]! / 255) * height,
     r: (0.08 + (hash[7 + i * 3]! / 255) * 0.22) * Math.min(width, height),
   }));
+  // Light from the discs, accumulated only inside each disc's bounding box.
+  const light = new Float32Array(width * height);
+  for (const disc of discs) {
+    const r2 = disc.r * disc.r;
+    const y0 = Math.max(0, Math.floor(disc.y - disc.r));
+    const y1 = Math.min(height - 1, Math.ceil(disc.y + disc.r));
+    const x0 = Math.max(0, Math.floor(disc.x - disc.r));
+    const x1 = Math.min(width - 1, Math.ceil(disc.x + disc.r));
+    for (let y = y0; y <= y1; y++) {
+      const ddy = y - disc.y;
+      for (let x = x0; x <= x1; x++) {
+        const ddx = x - disc.x;
+        const d2 = ddx * ddx + ddy * ddy;
+        if (d2 < r2) light[y * width + x]! += 0.18 * (1 - d2 / r2);
+      }
+    }
+  }
   const rgb = new Uint8Array(width * height * 3);
   const span = Math.abs(dx) * width + Math.abs(dy) * height;
   const offset = (dx < 0 ? -dx * width : 0) + (dy < 0 ? -dy * height : 0);
+  const [fr, fg, fb] = from;
+  const [tr, tg, tb] = to;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
+      const p = y * width + x;
       const t = (x * dx + y * dy + offset) / span;
-      let light = 0;
-      for (const disc of discs) {
-        const ddx = x - disc.x;
-        const ddy = y - disc.y;
-        const d2 = ddx * ddx + ddy * ddy;
-        const r2 = disc.r * disc.r;
-        if (d2 < r2) light += 0.18 * (1 - d2 / r2);
-      }
-      const i = (y * width + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        const base = from[c]! + (to[c]! - from[c]!) * t;
-        rgb[i + c] = Math.min(255, Math.round(base + (255 - base) * light));
-      }
+      const l = light[p]!;
+      const r = fr + (tr - fr) * t;
+      const g = fg + (tg - fg) * t;
+      const b = fb + (tb - fb) * t;
+      rgb[p * 3] = Math.min(255, r + (255 - r) * l);
+      rgb[p * 3 + 1] = Math.min(255, g + (255 - g) * l);
+      rgb[p * 3 + 2] = Math.min(255, b + (255 - b) * l);
     }
   }
   drawStamp(rgb, width, height);

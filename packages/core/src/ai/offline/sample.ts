@@ -86,7 +86,10 @@ class Sampler {
     let target: unknown = this.root;
     for (const raw of ref.slice(2).split("/")) {
       const part = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-      target = target && typeof target === "object" ? (target as Record<string, unknown>)[part] : undefined;
+      target =
+        target && typeof target === "object"
+          ? (target as Record<string, unknown>)[part]
+          : undefined;
     }
     return (target as JsonSchema) ?? {};
   }
@@ -113,7 +116,11 @@ class Sampler {
       case "null":
         return null;
       case "boolean":
-        return typeof hint === "boolean" ? hint : ctx.key === "offline" ? true : ctx.index % 2 === 0;
+        return typeof hint === "boolean"
+          ? hint
+          : ctx.key === "offline"
+            ? true
+            : ctx.index % 2 === 0;
       case "integer":
       case "number":
         return this.numberFor(node, type === "integer", hint, ctx);
@@ -164,10 +171,20 @@ class Sampler {
   }
 
   private numberFor(node: JsonSchema, integer: boolean, hint: unknown, ctx: SampleContext): number {
-    const min = num(node.minimum) ?? (num(node.exclusiveMinimum) !== undefined ? num(node.exclusiveMinimum)! + (integer ? 1 : 1e-6) : undefined);
-    const max = num(node.maximum) ?? (num(node.exclusiveMaximum) !== undefined ? num(node.exclusiveMaximum)! - (integer ? 1 : 1e-6) : undefined);
+    const min =
+      num(node.minimum) ??
+      (num(node.exclusiveMinimum) !== undefined
+        ? num(node.exclusiveMinimum)! + (integer ? 1 : 1e-6)
+        : undefined);
+    const max =
+      num(node.maximum) ??
+      (num(node.exclusiveMaximum) !== undefined
+        ? num(node.exclusiveMaximum)! - (integer ? 1 : 1e-6)
+        : undefined);
     let value =
-      typeof hint === "number" ? hint : (this.options.number?.(ctx) ?? defaultNumber(min, max, this.rng));
+      typeof hint === "number"
+        ? hint
+        : (this.options.number?.(ctx) ?? defaultNumber(min, max, this.rng));
     if (min !== undefined && value < min) value = min;
     if (max !== undefined && value > max) value = max;
     if (integer) {
@@ -228,7 +245,12 @@ class Sampler {
     const deep = ctx.path.length >= this.maxDepth;
     if (tuple) {
       return tuple.map((item, i) =>
-        this.value(item, hinted?.[i], { ...ctx, key: undefined, path: [...ctx.path, String(i)], index: i }),
+        this.value(item, hinted?.[i], {
+          ...ctx,
+          key: undefined,
+          path: [...ctx.path, String(i)],
+          index: i,
+        }),
       );
     }
     const itemSchema = (node.items ?? node.additionalItems ?? true) as JsonSchema | boolean;
@@ -262,10 +284,18 @@ class Sampler {
       const childHint = this.childHint(hint, key);
       // Offline drafts are complete: optional parts are filled too, unless nesting runs deep.
       if (!required.has(key) && deep && childHint === undefined) continue;
-      out[key] = this.value(schema, childHint, { key, path: [...ctx.path, key], index: ctx.index, schema });
+      out[key] = this.value(schema, childHint, {
+        key,
+        path: [...ctx.path, key],
+        index: ctx.index,
+        schema,
+      });
     }
     const extra = node.additionalProperties;
-    if (extra && typeof extra === "object") {
+    // A typed additionalProperties is a record (entries are generated); `{}` or `true` only
+    // means extra keys are accepted (a loose object), where the offline marker may go.
+    const isRecord = isTypedSchema(extra);
+    if (isRecord) {
       const names = this.recordKeys(node, hint, ctx);
       names.forEach((name, i) => {
         if (name in out) return;
@@ -277,7 +307,7 @@ class Sampler {
         });
       });
     }
-    if (this.options.mark && extra !== false && !("offline" in properties) && !(extra && typeof extra === "object")) {
+    if (this.options.mark && extra !== false && !("offline" in properties) && !isRecord) {
       out.offline = true;
     }
     return out;
@@ -290,7 +320,12 @@ class Sampler {
     const nameSchema = (node.propertyNames ?? { type: "string" }) as JsonSchema;
     const names: string[] = [];
     for (let i = 0; names.length < count && i < count * 4 + 4; i++) {
-      const name = this.value(nameSchema, undefined, { key: "name", path: [...ctx.path, "*"], index: i, schema: nameSchema });
+      const name = this.value(nameSchema, undefined, {
+        key: "name",
+        path: [...ctx.path, "*"],
+        index: i,
+        schema: nameSchema,
+      });
       const text = String(name);
       if (!names.includes(text)) names.push(text);
     }
@@ -300,6 +335,10 @@ class Sampler {
   private text(ctx: SampleContext): string {
     return this.options.text?.(ctx) ?? `${ctx.key ?? "item"} ${ctx.index + 1}`;
   }
+}
+
+function isTypedSchema(value: unknown): value is JsonSchema {
+  return Boolean(value) && typeof value === "object" && Object.keys(value as object).length > 0;
 }
 
 function inferTypes(node: JsonSchema): string[] {
@@ -324,12 +363,15 @@ function mergeSchemas(a: JsonSchema, b: JsonSchema): JsonSchema {
     merged.properties = { ...(a.properties as object), ...(b.properties as object) };
   }
   if (a.required || b.required) {
-    merged.required = [...new Set([...((a.required as string[]) ?? []), ...((b.required as string[]) ?? [])])];
+    merged.required = [
+      ...new Set([...((a.required as string[]) ?? []), ...((b.required as string[]) ?? [])]),
+    ];
   }
   return merged;
 }
 
-const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+const num = (value: unknown) =>
+  typeof value === "number" && Number.isFinite(value) ? value : undefined;
 
 function defaultNumber(min: number | undefined, max: number | undefined, rng: Rng): number {
   if (min !== undefined && max !== undefined) return min + (max - min) / 2;
@@ -377,8 +419,7 @@ export function slug(text: string): string {
 
 function formatValue(format: string, rng: Rng, ctx: SampleContext): string | undefined {
   const day = new Date(Date.UTC(2026, 0, 1 + rng.int(0, 364), rng.int(0, 23), rng.int(0, 59), 0));
-  const hex = (n: number) =>
-    Array.from({ length: n }, () => rng.int(0, 15).toString(16)).join("");
+  const hex = (n: number) => Array.from({ length: n }, () => rng.int(0, 15).toString(16)).join("");
   switch (format) {
     case "email":
     case "idn-email":

@@ -91,7 +91,9 @@ export interface AiTestServer {
   requests: RecordedRequest[];
   stats(): AiTestServerStats;
   /** Changes the limits (buckets start full again). */
-  setLimits(limits: Pick<AiTestServerOptions, "requestsPerWindow" | "tokensPerWindow" | "windowMs">): void;
+  setLimits(
+    limits: Pick<AiTestServerOptions, "requestsPerWindow" | "tokensPerWindow" | "windowMs">,
+  ): void;
   /** Forgets requests, stats and faults; refills the buckets. */
   reset(): void;
   close(): Promise<void>;
@@ -110,7 +112,10 @@ class ServerBucket {
 
   private refill() {
     const now = Date.now();
-    this.level = Math.min(this.capacity, this.level + ((now - this.updatedAt) * this.capacity) / this.windowMs);
+    this.level = Math.min(
+      this.capacity,
+      this.level + ((now - this.updatedAt) * this.capacity) / this.windowMs,
+    );
     this.updatedAt = now;
   }
 
@@ -179,7 +184,11 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A picture of the prompt for the fake image model: bands of colour from a hash. */
 function fakeImage(prompt: string, width: number, height: number): Uint8Array {
   const rng = rngFrom("test-server-image", prompt);
-  const colours = Array.from({ length: 4 }, () => [rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)]);
+  const colours = Array.from({ length: 4 }, () => [
+    rng.int(0, 255),
+    rng.int(0, 255),
+    rng.int(0, 255),
+  ]);
   const rgb = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     const band = colours[Math.floor((y / height) * colours.length)]!;
@@ -216,8 +225,12 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
   let requestBucket: ServerBucket | undefined;
   let tokenBucket: ServerBucket | undefined;
   const makeBuckets = () => {
-    requestBucket = limits.requestsPerWindow ? new ServerBucket(limits.requestsPerWindow, limits.windowMs) : undefined;
-    tokenBucket = limits.tokensPerWindow ? new ServerBucket(limits.tokensPerWindow, limits.windowMs) : undefined;
+    requestBucket = limits.requestsPerWindow
+      ? new ServerBucket(limits.requestsPerWindow, limits.windowMs)
+      : undefined;
+    tokenBucket = limits.tokensPerWindow
+      ? new ServerBucket(limits.tokensPerWindow, limits.windowMs)
+      : undefined;
   };
   makeBuckets();
 
@@ -275,7 +288,12 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
     res.end(text);
   };
 
-  const errorBody = (message: string, type: string, code: string | null, param: string | null = null) => ({
+  const errorBody = (
+    message: string,
+    type: string,
+    code: string | null,
+    param: string | null = null,
+  ) => ({
     error: { message, type, param, code },
   });
 
@@ -296,14 +314,22 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
     const requestWait = requestBucket?.msUntil(1) ?? 0;
     const tokenWait = tokenBucket?.msUntil(estimate) ?? 0;
     if (requestWait > 0 || tokenWait > 0) {
-      return { ok: false, waitMs: Math.max(requestWait, tokenWait), kind: requestWait >= tokenWait ? "requests" : "tokens" };
+      return {
+        ok: false,
+        waitMs: Math.max(requestWait, tokenWait),
+        kind: requestWait >= tokenWait ? "requests" : "tokens",
+      };
     }
     requestBucket?.take(1);
     tokenBucket?.take(estimate);
     return { ok: true };
   };
 
-  const chatAnswer = (body: Record<string, unknown>, record: RecordedRequest, fault: Fault | undefined) => {
+  const chatAnswer = (
+    body: Record<string, unknown>,
+    record: RecordedRequest,
+    fault: Fault | undefined,
+  ) => {
     const format = body.response_format as
       | { type?: string; json_schema?: { name?: string; schema?: JsonSchema } }
       | undefined;
@@ -317,15 +343,21 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
       schema
         ? sampleJsonSchema(schema, {
             rng,
-            text: (ctx) => `${terms[ctx.index % Math.max(1, terms.length)] ?? "sample"} ${ctx.key ?? "item"}`,
+            text: (ctx) =>
+              `${terms[ctx.index % Math.max(1, terms.length)] ?? "sample"} ${ctx.key ?? "item"}`,
           })
         : format?.type === "json_object"
           ? { answer: terms[0] ?? "ok" }
           : undefined;
     const answer = valid();
-    content = answer === undefined ? `A reply about ${terms.slice(0, 3).join(", ") || "the prompt"}.` : JSON.stringify(answer);
-    if (fault?.type === "invalid_json") content = `Here is the JSON you asked for: ${content.slice(0, Math.max(1, Math.floor(content.length / 2)))}`;
-    if (fault?.type === "schema_invalid") content = JSON.stringify(breakShape(answer, schema ?? {}));
+    content =
+      answer === undefined
+        ? `A reply about ${terms.slice(0, 3).join(", ") || "the prompt"}.`
+        : JSON.stringify(answer);
+    if (fault?.type === "invalid_json")
+      content = `Here is the JSON you asked for: ${content.slice(0, Math.max(1, Math.floor(content.length / 2)))}`;
+    if (fault?.type === "schema_invalid")
+      content = JSON.stringify(breakShape(answer, schema ?? {}));
     if (fault?.type === "truncated") {
       content = content.slice(0, Math.max(1, Math.floor(content.length / 2)));
       finishReason = "length";
@@ -366,7 +398,8 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
 
   const embeddingsAnswer = (body: Record<string, unknown>, record: RecordedRequest) => {
     const inputs = typeof body.input === "string" ? [body.input] : (body.input as string[]);
-    const dims = typeof body.dimensions === "number" ? body.dimensions : (options.embeddingDims ?? 64);
+    const dims =
+      typeof body.dimensions === "number" ? body.dimensions : (options.embeddingDims ?? 64);
     const base64 = body.encoding_format === "base64";
     const promptTokens = tokensOf(inputs.reduce((sum, text) => sum + text.length, 0));
     record.usage = { promptTokens, completionTokens: 0, totalTokens: promptTokens };
@@ -378,7 +411,9 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
         return {
           object: "embedding",
           index,
-          embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector,
+          embedding: base64
+            ? Buffer.from(new Float32Array(vector).buffer).toString("base64")
+            : vector,
         };
       }),
       usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
@@ -386,12 +421,16 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
   };
 
   const imagesAnswer = (body: Record<string, unknown>, record: RecordedRequest) => {
-    const [width, height] = String(body.size ?? "1024x1024").split("x").map(Number) as [number, number];
+    const [width, height] = String(body.size ?? "1024x1024")
+      .split("x")
+      .map(Number) as [number, number];
     const prompt = String(body.prompt);
     const gptImage = String(body.model ?? "").startsWith("gpt-image");
     const promptTokens = tokensOf(prompt.length);
     const completionTokens = gptImage ? Math.ceil((width * height) / 1024) : 0;
-    record.usage = gptImage ? { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens } : undefined;
+    record.usage = gptImage
+      ? { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens }
+      : undefined;
     return {
       created: Math.floor(Date.now() / 1000),
       data: [
@@ -415,22 +454,32 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
 
   /** Returns a 400 message when the body is not a valid request for the endpoint. */
   const validate = (endpoint: Endpoint, body: Record<string, unknown>): string | undefined => {
-    if (typeof body.model !== "string" || body.model === "") return "you must provide a model parameter";
+    if (typeof body.model !== "string" || body.model === "")
+      return "you must provide a model parameter";
     if (endpoint === "chat") {
-      if (!Array.isArray(body.messages) || body.messages.length === 0) return "messages must be a non-empty array";
-      const format = body.response_format as { type?: string; json_schema?: { name?: unknown; schema?: unknown } } | undefined;
-      if (format?.type === "json_schema" && (typeof format.json_schema?.name !== "string" || !format.json_schema.schema)) {
+      if (!Array.isArray(body.messages) || body.messages.length === 0)
+        return "messages must be a non-empty array";
+      const format = body.response_format as
+        | { type?: string; json_schema?: { name?: unknown; schema?: unknown } }
+        | undefined;
+      if (
+        format?.type === "json_schema" &&
+        (typeof format.json_schema?.name !== "string" || !format.json_schema.schema)
+      ) {
         return "response_format.json_schema needs a name and a schema";
       }
     }
     if (endpoint === "embeddings") {
       const input = body.input;
-      const ok = typeof input === "string" || (Array.isArray(input) && input.length > 0 && input.every((i) => typeof i === "string"));
+      const ok =
+        typeof input === "string" ||
+        (Array.isArray(input) && input.length > 0 && input.every((i) => typeof i === "string"));
       if (!ok) return "input must be a string or an array of strings";
     }
     if (endpoint === "images") {
       if (typeof body.prompt !== "string" || body.prompt === "") return "prompt is required";
-      if (!/^\d{2,4}x\d{2,4}$/.test(String(body.size ?? "1024x1024"))) return `Invalid size ${String(body.size)}`;
+      if (!/^\d{2,4}x\d{2,4}$/.test(String(body.size ?? "1024x1024")))
+        return `Invalid size ${String(body.size)}`;
       if (body.response_format === "url") return "the test server only answers b64_json";
     }
     return undefined;
@@ -439,26 +488,63 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0]!;
     const endpoint: Endpoint | "other" =
-      path === "/v1/chat/completions" ? "chat" : path === "/v1/embeddings" ? "embeddings" : path === "/v1/images/generations" ? "images" : "other";
+      path === "/v1/chat/completions"
+        ? "chat"
+        : path === "/v1/embeddings"
+          ? "embeddings"
+          : path === "/v1/images/generations"
+            ? "images"
+            : "other";
     const raw = await readBody(req);
-    const record: RecordedRequest = { id: randomUUID().replace(/-/g, "").slice(0, 24), endpoint, body: {}, at: Date.now() };
+    const record: RecordedRequest = {
+      id: randomUUID().replace(/-/g, "").slice(0, 24),
+      endpoint,
+      body: {},
+      at: Date.now(),
+    };
     requests.push(record);
     stats.requests++;
     stats.byEndpoint[endpoint] = (stats.byEndpoint[endpoint] ?? 0) + 1;
 
     if (req.method === "GET" && path === "/v1/models") {
-      return send(res, record, 200, { object: "list", data: [{ id: "test-model", object: "model", owned_by: "test" }] });
+      return send(res, record, 200, {
+        object: "list",
+        data: [{ id: "test-model", object: "model", owned_by: "test" }],
+      });
     }
     if (endpoint === "other" || req.method !== "POST") {
-      return send(res, record, 404, errorBody(`Unknown request URL: ${req.method} ${path}`, "invalid_request_error", "unknown_url"));
+      return send(
+        res,
+        record,
+        404,
+        errorBody(
+          `Unknown request URL: ${req.method} ${path}`,
+          "invalid_request_error",
+          "unknown_url",
+        ),
+      );
     }
     if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
-      return send(res, record, 401, errorBody("Incorrect API key provided", "invalid_request_error", "invalid_api_key"));
+      return send(
+        res,
+        record,
+        401,
+        errorBody("Incorrect API key provided", "invalid_request_error", "invalid_api_key"),
+      );
     }
     try {
       record.body = JSON.parse(raw) as Record<string, unknown>;
     } catch {
-      return send(res, record, 400, errorBody("We could not parse the JSON body of your request.", "invalid_request_error", null));
+      return send(
+        res,
+        record,
+        400,
+        errorBody(
+          "We could not parse the JSON body of your request.",
+          "invalid_request_error",
+          null,
+        ),
+      );
     }
     const problem = validate(endpoint, record.body);
     if (problem) return send(res, record, 400, errorBody(problem, "invalid_request_error", null));
@@ -474,9 +560,16 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
         const ms = fault.retryAfterMs ?? 1000;
         const which = fault.headers ?? "both";
         const headers: Record<string, string> = {};
-        if (which === "both" || which === "seconds") headers["retry-after"] = String(Math.ceil(ms / 1000));
+        if (which === "both" || which === "seconds")
+          headers["retry-after"] = String(Math.ceil(ms / 1000));
         if (which === "both" || which === "ms") headers["retry-after-ms"] = String(ms);
-        return send(res, record, 429, errorBody("Rate limit reached (injected)", "requests", "rate_limit_exceeded"), headers);
+        return send(
+          res,
+          record,
+          429,
+          errorBody("Rate limit reached (injected)", "requests", "rate_limit_exceeded"),
+          headers,
+        );
       }
       case "status":
         return send(
@@ -484,7 +577,8 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
           record,
           fault.status,
           errorBody(
-            fault.message ?? `The server had an error while processing your request (HTTP ${fault.status}).`,
+            fault.message ??
+              `The server had an error while processing your request (HTTP ${fault.status}).`,
             fault.status >= 500 ? "server_error" : "invalid_request_error",
             null,
           ),
@@ -502,7 +596,12 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
       endpoint === "chat"
         ? tokensOf(messageChars(record.body)) + (maxTokensOf(record.body) ?? 0)
         : endpoint === "embeddings"
-          ? tokensOf((typeof record.body.input === "string" ? [record.body.input] : (record.body.input as string[])).join("").length)
+          ? tokensOf(
+              (typeof record.body.input === "string"
+                ? [record.body.input]
+                : (record.body.input as string[])
+              ).join("").length,
+            )
           : tokensOf(String(record.body.prompt).length);
     const admission = admit(estimate);
     if (!admission.ok) {
@@ -516,7 +615,10 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
           admission.kind,
           "rate_limit_exceeded",
         ),
-        { "retry-after": String(Math.ceil(admission.waitMs / 1000)), "retry-after-ms": String(admission.waitMs) },
+        {
+          "retry-after": String(Math.ceil(admission.waitMs / 1000)),
+          "retry-after-ms": String(admission.waitMs),
+        },
       );
     }
 
@@ -537,7 +639,11 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
     if (fault?.type === "slow_body") {
       record.status = 200;
       stats.byStatus[200] = (stats.byStatus[200] ?? 0) + 1;
-      res.writeHead(200, { "content-type": "application/json", "x-request-id": `req_${record.id}`, ...limitHeaders() });
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "x-request-id": `req_${record.id}`,
+        ...limitHeaders(),
+      });
       res.flushHeaders();
       await wait(fault.ms);
       if (!res.destroyed) res.end(JSON.stringify(body));
@@ -550,7 +656,9 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify(errorBody(`test server error: ${String(error)}`, "server_error", null)));
+        res.end(
+          JSON.stringify(errorBody(`test server error: ${String(error)}`, "server_error", null)),
+        );
       }
     });
   });
@@ -563,7 +671,8 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
     requests,
     faults: {
       next(fault, opts = {}) {
-        for (const f of Array.isArray(fault) ? fault : [fault]) queue.push({ fault: f, endpoint: opts.endpoint });
+        for (const f of Array.isArray(fault) ? fault : [fault])
+          queue.push({ fault: f, endpoint: opts.endpoint });
       },
       rule(decide) {
         rules.push(decide);
@@ -587,7 +696,9 @@ export async function startAiTestServer(options: AiTestServerOptions = {}): Prom
     },
     close() {
       server.closeAllConnections();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      return new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 }

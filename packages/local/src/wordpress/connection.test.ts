@@ -95,7 +95,11 @@ describeWordPress("connecting a real WordPress", () => {
     const { data: me } = await admin.get<{ username: string }>(`/wp/v2/users/${user.id}`, {
       context: "edit",
     });
-    const subscriber = new WordPressClient({ url: wp.url, username: me.username, appPassword: app.password });
+    const subscriber = new WordPressClient({
+      url: wp.url,
+      username: me.username,
+      appPassword: app.password,
+    });
     await expect(validateConnection(subscriber)).rejects.toMatchObject({
       code: "wordpress.cannot_publish",
       details: { role: "subscriber" },
@@ -183,6 +187,10 @@ describeWordPress("a site served over plain http outside a local environment", (
 });
 
 it("says when nothing answers at the address", async () => {
-  const client = new WordPressClient({ url: "http://127.0.0.1:9", username: "a", appPassword: "b" });
+  const client = new WordPressClient({
+    url: "http://127.0.0.1:9",
+    username: "a",
+    appPassword: "b",
+  });
   await expect(validateConnection(client)).rejects.toMatchObject({ code: "wordpress.unreachable" });
 });

@@ -51,11 +51,17 @@ export interface StartOptions {
   seoPlugin?: SeoPlugin;
 }
 
-const requiredBinaries = ["/usr/bin/php", "/usr/sbin/mariadbd", "/usr/share/wordpress/wp-load.php"];
+const requiredFiles = [
+  "/usr/bin/php",
+  "/usr/sbin/mariadbd",
+  "/usr/share/wordpress/wp-load.php",
+  // the default theme: without it a visitor's page renders empty
+  "/usr/share/wordpress/wp-content/themes/twentytwentythree/style.css",
+];
 
 /** Whether this machine can run the harness now, and if not, what to do. */
 export function availability(): { ok: true } | { ok: false; reason: string } {
-  const missing = requiredBinaries.filter((path) => !existsSync(path));
+  const missing = requiredFiles.filter((path) => !existsSync(path));
   if (missing.length === 0) return { ok: true };
   if (process.getuid?.() === 0) return { ok: true }; // startWordPress installs them
   return {
@@ -99,7 +105,7 @@ function run(
 
 /** Installs missing Debian packages when running as root (no-op when all are present). */
 export async function ensurePackages(): Promise<void> {
-  if (requiredBinaries.every((path) => existsSync(path))) return;
+  if (requiredFiles.every((path) => existsSync(path))) return;
   await run(installScript, [], {}, 15 * 60_000);
 }
 
@@ -143,10 +149,7 @@ export async function startWordPress(options: StartOptions = {}): Promise<WordPr
   const summary = JSON.parse(summaryLine) as {
     url: string;
     wpVersion: string;
-    users: Record<
-      "admin" | "editor" | "author",
-      WordPressUser & { password: string | null }
-    >;
+    users: Record<"admin" | "editor" | "author", WordPressUser & { password: string | null }>;
   };
   const user = (name: "admin" | "editor" | "author"): WordPressUser => {
     const { id, username, appPassword } = summary.users[name];

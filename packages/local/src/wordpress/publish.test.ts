@@ -86,7 +86,11 @@ describeWordPress("publishing to a real WordPress", () => {
     expect(result.post.status).toBe("publish");
     expect(result.warnings).toEqual([]);
     const post = await getPost(result.post.id);
-    expect(post).toMatchObject({ status: "publish", slug: input.slug, title: { raw: input.title } });
+    expect(post).toMatchObject({
+      status: "publish",
+      slug: input.slug,
+      title: { raw: input.title },
+    });
     expect(post.excerpt?.raw).toBe("A short summary.");
 
     const categories = await admin.get<Array<{ id: number; name: string }>>("/wp/v2/categories", {
@@ -98,7 +102,9 @@ describeWordPress("publishing to a real WordPress", () => {
 
     expect(await mediaCount(admin)).toBe(mediaBefore + 3);
     const featured = (
-      await admin.get<WordPressMediaItem>(`/wp/v2/media/${post.featured_media}`, { context: "edit" })
+      await admin.get<WordPressMediaItem>(`/wp/v2/media/${post.featured_media}`, {
+        context: "edit",
+      })
     ).data;
     expect(featured).toMatchObject({ alt_text: "A cover picture", post: post.id });
     const attached = (
@@ -111,8 +117,12 @@ describeWordPress("publishing to a real WordPress", () => {
 
     const raw = post.content.raw ?? "";
     expect(raw).not.toContain("cdn.igny8.test");
-    expect(raw).toContain(`<img src="${one.source_url}" alt="First picture" class="wp-image-${one.id}" />`);
-    expect(raw).toContain(`<img src="${two.source_url}" alt="Own alt" class="wp-image-${two.id}" />`);
+    expect(raw).toContain(
+      `<img src="${one.source_url}" alt="First picture" class="wp-image-${one.id}" />`,
+    );
+    expect(raw).toContain(
+      `<img src="${two.source_url}" alt="Own alt" class="wp-image-${two.id}" />`,
+    );
     expect(post.meta).toMatchObject({
       _yoast_wpseo_title: "SEO title here",
       _yoast_wpseo_metadesc: "SEO description here",
@@ -180,7 +190,9 @@ describeWordPress("publishing to a real WordPress", () => {
     expect(await postsOfContent(admin, refused.contentId)).toHaveLength(0);
     expect((await store.get(refused))?.status).toBe("failed");
 
-    const existing = (await admin.post<{ id: number }>("/wp/v2/categories", { name: uniqueSlug("Existing") })).data;
+    const existing = (
+      await admin.post<{ id: number }>("/wp/v2/categories", { name: uniqueSlug("Existing") })
+    ).data;
     const input = article({
       categories: [{ id: existing.id }],
       html: '<p onclick="steal()">Hello</p><script>alert(1)</script><iframe src="https://video.test/x"></iframe><img src="https://cdn.igny8.test/img/one.png">',
@@ -189,7 +201,11 @@ describeWordPress("publishing to a real WordPress", () => {
     const result = await publishToWordPress(author, input, { store });
     expect(result.post.status).toBe("publish");
     expect(result.warnings.map((w) => w.code)).toEqual(["content_filtered"]);
-    expect(result.warnings[0]?.details?.removed).toEqual(["<script>", "<iframe>", "on* event attributes"]);
+    expect(result.warnings[0]?.details?.removed).toEqual([
+      "<script>",
+      "<iframe>",
+      "on* event attributes",
+    ]);
     const post = await getPost(result.post.id);
     expect(post.content.raw).not.toMatch(/<script|<iframe|onclick/);
     expect(post.categories).toEqual([existing.id]);
@@ -204,17 +220,29 @@ describeWordPress("publishing to a real WordPress", () => {
     input.images![1] = { ...input.images![1]!, data: new TextEncoder().encode("not a png at all") };
     const mediaBefore = await mediaCount(admin);
     const error = await publishToWordPress(admin, input, { store }).catch((e) => e);
-    expect(error).toMatchObject({ code: "wordpress.media_rejected", details: { filename: "two.png" } });
+    expect(error).toMatchObject({
+      code: "wordpress.media_rejected",
+      details: { filename: "two.png" },
+    });
     expect(await postsOfContent(admin, input.contentId)).toHaveLength(0);
     expect(await mediaCount(admin)).toBe(mediaBefore);
     const record = await store.get(input);
-    expect(record).toMatchObject({ status: "failed", lastError: { code: "wordpress.media_rejected" } });
+    expect(record).toMatchObject({
+      status: "failed",
+      lastError: { code: "wordpress.media_rejected" },
+    });
     expect(record?.remoteId).toBeUndefined();
     expect(record?.attempt).toBeUndefined();
-    expect(record?.history.at(-1)?.detail).toMatchObject({ removedMedia: [expect.any(Number), expect.any(Number)] });
+    expect(record?.history.at(-1)?.detail).toMatchObject({
+      removedMedia: [expect.any(Number), expect.any(Number)],
+    });
 
     // The next attempt with a good image publishes, once.
-    const fixed = await publishToWordPress(admin, article({ slug: input.slug, contentId: input.contentId }), { store });
+    const fixed = await publishToWordPress(
+      admin,
+      article({ slug: input.slug, contentId: input.contentId }),
+      { store },
+    );
     expect(fixed.post.status).toBe("publish");
     expect(await postsOfContent(admin, input.contentId)).toHaveLength(1);
   });
@@ -234,14 +262,21 @@ describeWordPress("publishing to a real WordPress", () => {
       code: "wordpress.media_rejected",
     });
     const after = await getPost(first.post.id);
-    expect(after).toMatchObject({ status: "publish", title: { raw: before.title.raw }, modified_gmt: before.modified_gmt });
+    expect(after).toMatchObject({
+      status: "publish",
+      title: { raw: before.title.raw },
+      modified_gmt: before.modified_gmt,
+    });
     expect(await mediaCount(admin)).toBe(mediaBefore);
     expect((await store.get(input))?.remoteId).toBe(first.post.id);
   });
 
   it("stale term ids are reported before anything is created", async () => {
     const store = createMemoryPublishingStore();
-    const input = article({ categories: [{ id: 987654 }], tags: [{ name: "fine" }, { id: 987655 }] });
+    const input = article({
+      categories: [{ id: 987654 }],
+      tags: [{ name: "fine" }, { id: 987655 }],
+    });
     const error = await publishToWordPress(admin, input, { store }).catch((e) => e);
     expect(error).toMatchObject({
       code: "wordpress.reference_dropped",
@@ -252,11 +287,16 @@ describeWordPress("publishing to a real WordPress", () => {
 
   it("a slug held by someone else's post is a reported collision, not a -2 post", async () => {
     const slug = uniqueSlug("taken");
-    const foreign = (await admin.post<WordPressPost>("/wp/v2/posts", { title: "Theirs", slug, status: "publish" })).data;
+    const foreign = (
+      await admin.post<WordPressPost>("/wp/v2/posts", { title: "Theirs", slug, status: "publish" })
+    ).data;
     const store = createMemoryPublishingStore();
     const input = article({ slug });
     const error = await publishToWordPress(admin, input, { store }).catch((e) => e);
-    expect(error).toMatchObject({ code: "wordpress.slug_collision", details: { slug, existingId: foreign.id } });
+    expect(error).toMatchObject({
+      code: "wordpress.slug_collision",
+      details: { slug, existingId: foreign.id },
+    });
     expect(await postsOfContent(admin, input.contentId)).toHaveLength(0);
     const holders = await admin.get<WordPressPost[]>("/wp/v2/posts", {
       slug: [slug, `${slug}-2`],
@@ -271,11 +311,24 @@ describeWordPress("publishing to a real WordPress", () => {
     const editor = clientFor(wp, "editor");
     await editor.post("/wp/v2/posts", { title: "Editor draft", slug, status: "private" });
     const store = createMemoryPublishingStore();
-    const input = article({ slug, categories: [], images: [], html: "<p>plain</p>", featuredImage: undefined });
-    const error = await publishToWordPress(clientFor(wp, "author"), input, { store }).catch((e) => e);
-    expect(error).toMatchObject({ code: "wordpress.slug_collision", details: { existingSlug: `${slug}-2` } });
+    const input = article({
+      slug,
+      categories: [],
+      images: [],
+      html: "<p>plain</p>",
+      featuredImage: undefined,
+    });
+    const error = await publishToWordPress(clientFor(wp, "author"), input, { store }).catch(
+      (e) => e,
+    );
+    expect(error).toMatchObject({
+      code: "wordpress.slug_collision",
+      details: { existingSlug: `${slug}-2` },
+    });
     expect(await postsOfContent(admin, input.contentId)).toHaveLength(0);
-    expect((await store.get(input))?.history.at(-1)?.detail).toMatchObject({ removedPost: expect.any(Number) });
+    expect((await store.get(input))?.history.at(-1)?.detail).toMatchObject({
+      removedPost: expect.any(Number),
+    });
   });
 
   it("publishes pages, custom post types and scheduled posts; Rank Math fields when that is the plugin", async () => {
@@ -290,9 +343,14 @@ describeWordPress("publishing to a real WordPress", () => {
 
     await wp.setSeoPlugin("rank-math");
     try {
-      const book = await publishToWordPress(clientFor(wp, "admin"), article({ postType: "book" }), { store });
+      const book = await publishToWordPress(clientFor(wp, "admin"), article({ postType: "book" }), {
+        store,
+      });
       const saved = await getPost(book.post.id, "books");
-      expect(saved.meta).toMatchObject({ rank_math_title: "SEO title here", rank_math_description: "SEO description here" });
+      expect(saved.meta).toMatchObject({
+        rank_math_title: "SEO title here",
+        rank_math_description: "SEO description here",
+      });
       expect(saved.featured_media).toBeGreaterThan(0);
     } finally {
       await wp.setSeoPlugin("yoast");
@@ -300,14 +358,22 @@ describeWordPress("publishing to a real WordPress", () => {
 
     const when = new Date(Date.now() + 3 * 86_400_000);
     when.setUTCMilliseconds(0);
-    const scheduled = await publishToWordPress(admin, article({ status: "future", scheduledAt: when.toISOString() }), { store });
+    const scheduled = await publishToWordPress(
+      admin,
+      article({ status: "future", scheduledAt: when.toISOString() }),
+      { store },
+    );
     const saved = await getPost(scheduled.post.id);
     expect(saved.status).toBe("future");
     expect(`${saved.date_gmt}Z`).toBe(when.toISOString().replace(".000Z", "Z"));
     expect(scheduled.record.status).toBe("scheduled");
 
     await expect(
-      publishToWordPress(admin, article({ status: "future", scheduledAt: "2001-01-01T00:00:00Z" }), { store }),
+      publishToWordPress(
+        admin,
+        article({ status: "future", scheduledAt: "2001-01-01T00:00:00Z" }),
+        { store },
+      ),
     ).rejects.toMatchObject({ code: "publishing.scheduled_at_past" });
   });
 
@@ -373,8 +439,12 @@ describeWordPress("publishing to a real WordPress", () => {
     await publishToWordPress(admin, input, { store }); // trashed counts as gone: a new post
     const deleted = await deleteFromWordPress(admin, input, { store, force: true });
     expect(deleted).toMatchObject({ status: "deleted", remoteId: undefined });
-    expect((await postsOfContent(admin, input.contentId)).filter((p) => p.status !== "trash")).toHaveLength(0);
-    await expect(unpublish(admin, input, { store })).rejects.toMatchObject({ code: "publishing.not_published" });
+    expect(
+      (await postsOfContent(admin, input.contentId)).filter((p) => p.status !== "trash"),
+    ).toHaveLength(0);
+    await expect(unpublish(admin, input, { store })).rejects.toMatchObject({
+      code: "publishing.not_published",
+    });
   });
 
   it("bad input is a field error, not a request to WordPress", async () => {
@@ -384,7 +454,10 @@ describeWordPress("publishing to a real WordPress", () => {
     ).rejects.toMatchObject({ code: "input.invalid", details: { fields: [{ path: "slug" }] } });
     await expect(
       publishToWordPress(admin, article({ html: "<p>no images here</p>" }), { store }),
-    ).rejects.toMatchObject({ code: "input.invalid", details: { fields: [{ path: "images.0.src" }, { path: "images.1.src" }] } });
+    ).rejects.toMatchObject({
+      code: "input.invalid",
+      details: { fields: [{ path: "images.0.src" }, { path: "images.1.src" }] },
+    });
     await expect(
       publishToWordPress(admin, article({ postType: "page" }), { store }),
     ).rejects.toMatchObject({ code: "publishing.categories_unsupported" });

@@ -17,7 +17,11 @@ export type Role = "admin" | "editor" | "author";
 
 export function clientFor(wp: WordPressInstance, role: Role = "admin"): WordPressClient {
   const user = wp.users[role];
-  return new WordPressClient({ url: wp.url, username: user.username, appPassword: user.appPassword });
+  return new WordPressClient({
+    url: wp.url,
+    username: user.username,
+    appPassword: user.appPassword,
+  });
 }
 
 let unique = 0;

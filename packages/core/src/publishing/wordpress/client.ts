@@ -77,9 +77,14 @@ export class WordPressClient {
       });
     }
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-      throw new VisibleError("input", "wordpress.url_invalid", "The site URL must start with https://", {
-        fields: [{ path: "url", message: "must be http(s)" }],
-      });
+      throw new VisibleError(
+        "input",
+        "wordpress.url_invalid",
+        "The site URL must start with https://",
+        {
+          fields: [{ path: "url", message: "must be http(s)" }],
+        },
+      );
     }
     this.siteUrl = `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}`;
     this.username = options.username;
@@ -227,10 +232,20 @@ export function wordPressError(
     );
   }
   if (status === 404 || status === 410) {
-    return new VisibleError("not_found", "wordpress.not_found", `WordPress has no ${route}`, details);
+    return new VisibleError(
+      "not_found",
+      "wordpress.not_found",
+      `WordPress has no ${route}`,
+      details,
+    );
   }
   if (status === 413) {
-    return new VisibleError("input", "wordpress.too_large", "WordPress refused a request this large", details);
+    return new VisibleError(
+      "input",
+      "wordpress.too_large",
+      "WordPress refused a request this large",
+      details,
+    );
   }
   if (status >= 400 && status < 500 && status !== 429) {
     return new VisibleError(

@@ -87,7 +87,7 @@ export function applicationPasswordHints(siteUrl: string): string[] {
   const hints = [
     "WordPress offers Application Passwords only over HTTPS: serve the site with a certificate and connect it with an https:// address.",
     "For a local development site without HTTPS, set define('WP_ENVIRONMENT_TYPE', 'local'); in wp-config.php.",
-    "A security plugin may switch them off (Wordfence, Solid Security/iThemes, All In One WP Security, \"Disable Application Passwords\"), or code may return false from the wp_is_application_passwords_available filter: allow them there.",
+    'A security plugin may switch them off (Wordfence, Solid Security/iThemes, All In One WP Security, "Disable Application Passwords"), or code may return false from the wp_is_application_passwords_available filter: allow them there.',
     "Some hosts strip the Authorization header: make sure it reaches PHP (e.g. SetEnvIf Authorization in .htaccess).",
   ];
   return siteUrl.startsWith("https:") ? hints.slice(2) : hints;

@@ -9,7 +9,10 @@ import {
 
 describe("rewriteImageUrls", () => {
   const images = new Map([
-    ["https://cdn.example.com/a.png?x=1&y=2", { id: 41, url: "http://wp.test/uploads/a.png", alt: "Alt A" }],
+    [
+      "https://cdn.example.com/a.png?x=1&y=2",
+      { id: 41, url: "http://wp.test/uploads/a.png", alt: "Alt A" },
+    ],
     ["images/b.jpg", { id: 42, url: "http://wp.test/uploads/b.jpg", alt: "Alt B" }],
   ]);
 
@@ -25,7 +28,9 @@ describe("rewriteImageUrls", () => {
     expect(out).toContain(
       '<a href="http://wp.test/uploads/b.jpg"><img src="http://wp.test/uploads/b.jpg" class="hero wp-image-42" alt="Alt B" /></a>',
     );
-    expect(out).toContain('<img alt="kept" src="http://wp.test/uploads/a.png" class="wp-image-41" />');
+    expect(out).toContain(
+      '<img alt="kept" src="http://wp.test/uploads/a.png" class="wp-image-41" />',
+    );
     expect(out).toContain('<img src="https://other.example.com/c.png">');
     expect(out).toContain("<area href='images/b.jpg'>");
     expect(out).not.toContain("srcset");
@@ -35,7 +40,7 @@ describe("rewriteImageUrls", () => {
     const { missing } = rewriteImageUrls('<img src="images/b.jpg">', images);
     expect(missing).toEqual(["https://cdn.example.com/a.png?x=1&y=2"]);
     expect(htmlReferences('<p><img src="x.png"></p>', "x.png")).toBe(true);
-    expect(htmlReferences('<p>x.png</p>', "x.png")).toBe(false);
+    expect(htmlReferences("<p>x.png</p>", "x.png")).toBe(false);
   });
 });
 

@@ -104,7 +104,9 @@ export function rewriteImageUrls(
 
 /** Whether `src` appears as an image source (or link) in `html`. */
 export function htmlReferences(html: string, src: string): boolean {
-  return rewriteImageUrls(html, new Map([[src, { id: 0, url: src, alt: "" }]])).missing.length === 0;
+  return (
+    rewriteImageUrls(html, new Map([[src, { id: 0, url: src, alt: "" }]])).missing.length === 0
+  );
 }
 
 /**

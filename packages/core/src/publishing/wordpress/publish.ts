@@ -113,7 +113,11 @@ export const PublishInput = z
   })
   .superRefine((input, ctx) => {
     if (input.status === "future" && !input.scheduledAt) {
-      ctx.addIssue({ code: "custom", path: ["scheduledAt"], message: "required for status future" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["scheduledAt"],
+        message: "required for status future",
+      });
     }
     const keys = [
       ...(input.featuredImage ? [input.featuredImage.key] : []),
@@ -121,7 +125,11 @@ export const PublishInput = z
     ];
     const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
     if (duplicate) {
-      ctx.addIssue({ code: "custom", path: ["images"], message: `duplicate image key ${duplicate}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["images"],
+        message: `duplicate image key ${duplicate}`,
+      });
     }
     input.images.forEach((image, index) => {
       if (!htmlReferences(input.html, image.src)) {
@@ -227,12 +235,21 @@ async function getPost(
   }
 }
 
-function slugCollision(slug: string, holder: { id: number; slug?: string; status?: string; link?: string }) {
+function slugCollision(
+  slug: string,
+  holder: { id: number; slug?: string; status?: string; link?: string },
+) {
   return new VisibleError(
     "conflict",
     "wordpress.slug_collision",
     `Another post on the site already uses the slug "${slug}" (post ${holder.id}); WordPress would publish this one as "${slug}-2". Choose another slug or remove the other post.`,
-    { slug, existingId: holder.id, existingSlug: holder.slug, existingStatus: holder.status, existingLink: holder.link },
+    {
+      slug,
+      existingId: holder.id,
+      existingSlug: holder.slug,
+      existingStatus: holder.status,
+      existingLink: holder.link,
+    },
   );
 }
 
@@ -254,9 +271,14 @@ export async function publishToWordPress(
   const input = parsePublishInput(rawInput);
   const now = options.now ?? (() => new Date());
   if (input.status === "future" && Date.parse(input.scheduledAt!) <= now().getTime()) {
-    throw new VisibleError("input", "publishing.scheduled_at_past", "scheduledAt must be in the future", {
-      fields: [{ path: "scheduledAt", message: "must be in the future" }],
-    });
+    throw new VisibleError(
+      "input",
+      "publishing.scheduled_at_past",
+      "scheduledAt must be in the future",
+      {
+        fields: [{ path: "scheduledAt", message: "must be in the future" }],
+      },
+    );
   }
   const type = await resolvePostType(client, input.postType);
   for (const [field, taxonomy] of [
@@ -468,7 +490,8 @@ class PublishRun {
             record.remoteId = undefined;
             record.remoteSlug = undefined;
             record.remoteStatus = undefined;
-            if (record.attempt?.createdPostId === recordedId) record.attempt.createdPostId = undefined;
+            if (record.attempt?.createdPostId === recordedId)
+              record.attempt.createdPostId = undefined;
           },
           "remote_gone",
           { remoteId: recordedId },
@@ -519,7 +542,11 @@ class PublishRun {
   private async resolveTerms() {
     const byId = (refs: TermRef[]) => refs.flatMap((ref) => ("id" in ref ? [ref.id] : []));
     // Ids given by the caller may be stale: check them before anything is created.
-    const staleCategories = await missingTerms(this.client, "categories", byId(this.input.categories));
+    const staleCategories = await missingTerms(
+      this.client,
+      "categories",
+      byId(this.input.categories),
+    );
     const staleTags = await missingTerms(this.client, "tags", byId(this.input.tags));
     if (staleCategories.length || staleTags.length) {
       throw referenceDropped({ categories: staleCategories, tags: staleTags }, "before publishing");
@@ -564,7 +591,8 @@ class PublishRun {
     );
     await this.checkpoint("create_draft", "recorded");
     // Slugs are unique even among drafts: a "-2" means a post we cannot see holds ours.
-    if (post.slug !== this.input.slug) throw slugCollision(this.input.slug, { id: post.id, slug: post.slug });
+    if (post.slug !== this.input.slug)
+      throw slugCollision(this.input.slug, { id: post.id, slug: post.slug });
     return post;
   }
 
@@ -603,7 +631,13 @@ class PublishRun {
         ? await getMedia(this.client, known.remoteId)
         : await findMediaBySlug(this.client, slug);
       if (remote) {
-        media = { key: image.key, slug, remoteId: remote.id, url: remote.source_url, alt: remote.alt_text };
+        media = {
+          key: image.key,
+          slug,
+          remoteId: remote.id,
+          url: remote.source_url,
+          alt: remote.alt_text,
+        };
         if (!known) event = "media_adopted"; // uploaded by a crashed attempt
         if (remote.alt_text !== image.alt) {
           await this.client.post(`/wp/v2/media/${remote.id}`, { alt_text: image.alt });
@@ -621,7 +655,13 @@ class PublishRun {
           postId,
         });
         await this.checkpoint(step, "remote");
-        media = { key: image.key, slug, remoteId: uploaded.id, url: uploaded.source_url, alt: uploaded.alt_text };
+        media = {
+          key: image.key,
+          slug,
+          remoteId: uploaded.id,
+          url: uploaded.source_url,
+          alt: uploaded.alt_text,
+        };
         event = "media_uploaded";
       }
       const final = media;
@@ -694,7 +734,8 @@ class PublishRun {
     );
     await this.checkpoint("update_content", "recorded");
     if (dropped) throw referenceDropped(dropped, "in WordPress's answer");
-    if (saved.slug !== input.slug) throw slugCollision(input.slug, { id: saved.id, slug: saved.slug });
+    if (saved.slug !== input.slug)
+      throw slugCollision(input.slug, { id: saved.id, slug: saved.slug });
     const removed = filteredContent(content, saved.content.raw ?? "");
     if (removed.length) {
       this.warnings.push({
@@ -736,7 +777,11 @@ class PublishRun {
     const body: Record<string, unknown> = { status };
     if (wantDate) body.date_gmt = wantDate;
     // A post dated in the future would become "future" again: publishing now means now.
-    if (status === "publish" && saved.date_gmt && Date.parse(`${saved.date_gmt}Z`) > this.options.now().getTime()) {
+    if (
+      status === "publish" &&
+      saved.date_gmt &&
+      Date.parse(`${saved.date_gmt}Z`) > this.options.now().getTime()
+    ) {
       body.date_gmt = wpGmt(this.iso());
     }
     const { data: final } = await this.client.post<WordPressPost>(this.route(saved.id), body, {
@@ -781,14 +826,20 @@ class PublishRun {
           removed.media.push(media.remoteId);
         }
         if (attempt.createdPostId) {
-          await this.client.delete(this.route(attempt.createdPostId), { force: true }, { allow: [404, 410] });
+          await this.client.delete(
+            this.route(attempt.createdPostId),
+            { force: true },
+            { allow: [404, 410] },
+          );
           removed.post = attempt.createdPostId;
         } else if (
           this.record.remoteId &&
           attempt.previousStatus &&
           this.record.remoteStatus !== attempt.previousStatus
         ) {
-          await this.client.post(this.route(this.record.remoteId), { status: attempt.previousStatus });
+          await this.client.post(this.route(this.record.remoteId), {
+            status: attempt.previousStatus,
+          });
           removed.restoredStatus = attempt.previousStatus;
         }
       } catch (cleanup) {
@@ -898,9 +949,14 @@ export interface ManageOptions {
 async function loadPublished(store: PublishingStore, key: PublishingKey, now: () => Date) {
   const record = await store.get(key);
   if (!record?.remoteId) {
-    throw new VisibleError("not_found", "publishing.not_published", "This content has no post on this site", {
-      ...key,
-    });
+    throw new VisibleError(
+      "not_found",
+      "publishing.not_published",
+      "This content has no post on this site",
+      {
+        ...key,
+      },
+    );
   }
   if (record.attempt && Date.parse(record.attempt.leaseUntil) > now().getTime()) {
     throw inProgress(key, record.attempt);
@@ -935,10 +991,15 @@ export async function unpublish(
     { query: { context: "edit" } },
   );
   if (post.status !== "draft") {
-    throw new VisibleError("conflict", "wordpress.status_mismatch", `WordPress kept the post "${post.status}"`, {
-      remoteId: post.id,
-      actual: post.status,
-    });
+    throw new VisibleError(
+      "conflict",
+      "wordpress.status_mismatch",
+      `WordPress kept the post "${post.status}"`,
+      {
+        remoteId: post.id,
+        actual: post.status,
+      },
+    );
   }
   const at = now().toISOString();
   return options.store.put(
@@ -973,7 +1034,14 @@ export async function deleteFromWordPress(
   );
   const at = now().toISOString();
   const next: PublishingRecord = options.force
-    ? { ...record, status: "deleted", remoteId: undefined, remoteStatus: undefined, remoteSlug: undefined, remoteLink: undefined }
+    ? {
+        ...record,
+        status: "deleted",
+        remoteId: undefined,
+        remoteStatus: undefined,
+        remoteSlug: undefined,
+        remoteLink: undefined,
+      }
     : { ...record, status: "trashed", remoteStatus: "trash" };
   return options.store.put(
     withHistory(next, at, options.force ? "deleted" : "trashed", { remoteId: record.remoteId }),

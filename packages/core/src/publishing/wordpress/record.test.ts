@@ -20,7 +20,9 @@ describe("memory publishing store", () => {
     const store = createMemoryPublishingStore();
     const first = await store.put(record(), 0);
     expect(first.version).toBe(1);
-    await expect(store.put(record(), 0)).rejects.toMatchObject({ code: "publishing.version_conflict" });
+    await expect(store.put(record(), 0)).rejects.toMatchObject({
+      code: "publishing.version_conflict",
+    });
     const second = await store.put({ ...first, status: "published" }, 1);
     expect(second.version).toBe(2);
     await expect(store.put({ ...first, status: "failed" }, 1)).rejects.toMatchObject({

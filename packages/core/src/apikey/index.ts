@@ -139,7 +139,7 @@ export const list = fn(ListInput, async ({ cursor, limit, status }): Promise<Pag
 function keyVisible(key: Info) {
   const restricted = Authz.allowedSites();
   if (restricted === null) return true;
-  return key.siteIds !== null && key.siteIds.every((siteId) => restricted.includes(siteId));
+  return key.siteIds?.every((siteId) => restricted.includes(siteId));
 }
 
 async function findVisible(keyId: string) {

@@ -322,7 +322,7 @@ export const requestPasswordReset = fn(ResetRequestInput, async ({ email }) => {
   const sent = await RateLimit.hit({ bucket: "reset-email", subject: email, max: 5, seconds: 3600 });
   if (!sent.allowed) return;
   const user = await User.findByEmail(email);
-  if (!user || user.status !== "active") return;
+  if (user?.status !== "active") return;
   const token = randomSecret();
   await resetEntity()
     .create({
@@ -388,7 +388,7 @@ export async function authenticate(credentials: { bearer?: string; apiKey?: stri
   if (!session.data || session.data.revokedAt || session.data.userId !== claims.userId) {
     throw new VisibleError("auth", "auth.session_revoked", "This sign-in has ended; sign in again");
   }
-  if (!user.data || user.data.status !== "active") throw new VisibleError("auth", "auth.invalid_token", "The access token is not valid");
+  if (user.data?.status !== "active") throw new VisibleError("auth", "auth.invalid_token", "The access token is not valid");
   if (!membership.data) throw new VisibleError("auth", "auth.not_a_member", "You are no longer a member of this account");
   const superuser = user.data.superuser === true;
   if (account.data?.status !== "active" && !superuser) {

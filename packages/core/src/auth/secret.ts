@@ -30,9 +30,14 @@ export function authSecret(): Uint8Array {
       secret = readFileSync(path, "utf8").trim();
     } else {
       mkdirSync(join(path, ".."), { recursive: true });
-      secret = randomBytes(48).toString("base64url");
-      writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: "wx" });
-      chmodSync(path, 0o600);
+      try {
+        writeFileSync(path, `${randomBytes(48).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
+        chmodSync(path, 0o600);
+      } catch (error) {
+        // Another process created it first: use theirs.
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+      secret = readFileSync(path, "utf8").trim();
     }
   }
   cached = { source, key: new TextEncoder().encode(secret) };

@@ -183,7 +183,7 @@ export const accept = fn(AcceptInput, async ({ token, name, password }) => {
   if (!match) throw invalid;
   const current = await invitationEntity().get(match).go({ consistent: true });
   const invitation = current.data;
-  if (!invitation || invitation.status !== "pending") throw invalid;
+  if (invitation?.status !== "pending") throw invalid;
   if (expired(invitation)) throw new VisibleError("auth", "invitation.expired", "This invitation has expired");
 
   return withActor({ type: "system", properties: { accountId: invitation.accountId } }, async () => {

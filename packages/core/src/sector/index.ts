@@ -52,18 +52,19 @@ function serialize(sector: {
 const notFound = (sectorId: string) =>
   new VisibleError("not_found", "sector.not_found", "No such sector in this site", { sectorId });
 
-export const CreateInput = z
-  .strictObject({
-    siteId: SiteId,
-    name: z.string().trim().min(1).max(100).optional(),
-    description: z.string().max(1000).optional(),
-    presetId: Preset.PresetId.optional().meta({ description: "A sector preset id; fills name and description" }),
-  })
-  .refine((input) => input.name !== undefined || input.presetId !== undefined, {
-    message: "give a name or a presetId",
-    path: ["name"],
-  })
-  .meta({ id: "SectorCreate" });
+const createFields = {
+  name: z.string().trim().min(1).max(100).optional(),
+  description: z.string().max(1000).optional(),
+  presetId: Preset.PresetId.optional().meta({ description: "A sector preset id; fills name and description" }),
+};
+const hasNameOrPreset = (input: { name?: string; presetId?: string }) =>
+  input.name !== undefined || input.presetId !== undefined;
+const nameOrPresetError = { message: "give a name or a presetId", path: ["name"] };
+
+/** The request body of POST /v1/sites/{siteId}/sectors. */
+export const CreateBody = z.strictObject(createFields).refine(hasNameOrPreset, nameOrPresetError).meta({ id: "SectorCreate" });
+
+export const CreateInput = z.strictObject({ siteId: SiteId, ...createFields }).refine(hasNameOrPreset, nameOrPresetError);
 
 export const create = fn(CreateInput, async ({ siteId, name, description, presetId }) => {
   await Authz.assert("site.write", { siteId });

@@ -84,3 +84,30 @@ export async function setPlan(accountId: string, planId: string) {
   const { Account } = await import("@igny8/core/account");
   await withActor({ type: "system", properties: {} }, () => Account.adminUpdate({ accountId, planId }));
 }
+
+/** Creates the operator's system account and superuser (as the bootstrap would); logs in. */
+export async function superuser() {
+  const { withActor } = await import("@igny8/core/actor");
+  const { Account } = await import("@igny8/core/account");
+  counter += 1;
+  const email = `operator-${Date.now().toString(36)}-${counter}@igny8.test`;
+  const password = "operator password 123";
+  await withActor({ type: "system", properties: {} }, () => Account.bootstrapSystem({ email, password, name: "Operator" }));
+  const login = await call("POST", "/v1/auth/log-in", { body: { email, password } });
+  if (login.status !== 200) throw new Error(`operator log-in failed: ${login.text}`);
+  return { ...(login.json.data as { accessToken: string; refreshToken: string; accountId: string; userId: string }), email, password };
+}
+
+/** The newest outbox message to `to` (development outbox through GET /v1/dev/outbox). */
+export async function lastMail(to: string, kind?: string) {
+  const result = await call("GET", `/v1/dev/outbox?to=${encodeURIComponent(to)}`);
+  const messages = (result.json.data as { kind: string; text: string; subject: string }[]).filter((m) => !kind || m.kind === kind);
+  return messages[0];
+}
+
+/** The token in an e-mailed link (`?token=...`). */
+export function tokenIn(text: string): string {
+  const match = /token=([A-Za-z0-9_-]{43})/.exec(text);
+  if (!match) throw new Error(`no token in: ${text}`);
+  return match[1]!;
+}

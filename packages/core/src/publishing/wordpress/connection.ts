@@ -64,13 +64,21 @@ export async function discoverRestRoot(client: WordPressClient): Promise<RestInd
   let lastError: unknown;
   for (const mode of attempts) {
     client.restMode = mode;
-    try {
-      const { data } = await client.get<RestIndex>("/", undefined, { anonymous: true });
-      if (data && Array.isArray(data.namespaces)) return data;
-      lastError = undefined;
-    } catch (error) {
-      if (error instanceof VisibleError && error.code === "wordpress.unreachable") throw error;
-      lastError = error;
+    // Anonymous first (what the site shows everyone); a site that hides REST from visitors
+    // may still answer the connected user.
+    for (const anonymous of [true, false]) {
+      try {
+        const { data } = await client.get<RestIndex>("/", undefined, { anonymous });
+        if (data && Array.isArray(data.namespaces)) return data;
+        lastError = undefined;
+        break;
+      } catch (error) {
+        if (error instanceof VisibleError && error.code === "wordpress.unreachable") throw error;
+        lastError = error;
+        const hidden =
+          error instanceof VisibleError && (error.kind === "auth" || error.kind === "forbidden");
+        if (!hidden) break;
+      }
     }
   }
   throw new VisibleError(

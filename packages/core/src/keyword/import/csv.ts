@@ -89,7 +89,12 @@ function csvFailure(error: unknown, fallbackLine: number): unknown {
  * Parses the decoded sample. When the sample is only the start of the file, the last record
  * may be cut and is dropped, and an unterminated quote at the cut is not an error.
  */
-export function parseSample(text: string, delimiter: Delimiter, final: boolean): CsvRecord[] {
+export function parseSample(
+  text: string,
+  delimiter: Delimiter,
+  final: boolean,
+  lenient = false,
+): CsvRecord[] {
   const records: CsvRecord[] = [];
   const lines = new LineCounter();
   try {
@@ -101,8 +106,9 @@ export function parseSample(text: string, delimiter: Delimiter, final: boolean):
       },
     });
   } catch (error) {
-    if (final) throw csvFailure(error, (records.at(-1)?.line ?? 0) + 1);
-    return records.slice(0, -1);
+    if (final && !lenient) throw csvFailure(error, (records.at(-1)?.line ?? 0) + 1);
+    // Records emitted before the failure are whole; the failure is at the cut (or reported later).
+    return records;
   }
   return final ? records : records.slice(0, -1);
 }
@@ -130,17 +136,14 @@ export function detectDelimiter(text: string, final: boolean): Delimiter {
   };
   const head = text.length > 32_768 ? text.slice(0, 32_768) : text;
   for (const delimiter of CANDIDATES) {
-    let records: CsvRecord[];
-    try {
-      records = parseSample(head, delimiter, final && head === text).slice(0, 60);
-    } catch {
-      continue;
-    }
+    // Lenient: a broken quote further down must not hide the delimiter (it is reported later).
+    const records = parseSample(head, delimiter, final && head === text, true).slice(0, 60);
     const widths = records.map((r) => r.fields.length);
-    // Preamble lines (Keyword Planner) are shorter than the table: judge the table's rows.
-    const { value, share } = mode(widths.length > 4 ? widths.slice(2) : widths);
+    // Preamble lines (Keyword Planner) come first: the table's width is read from the later
+    // records, and consistency is judged from the first record of that width on.
+    const { value } = mode(widths.slice(Math.floor(widths.length / 2)));
     if (value < 2) continue;
-    const score = share;
+    const score = mode(widths.slice(widths.indexOf(value))).share;
     if (score > best.score + 0.05 || (Math.abs(score - best.score) <= 0.05 && value > best.width)) {
       best = { delimiter, score, width: value };
     }
@@ -148,11 +151,38 @@ export function detectDelimiter(text: string, final: boolean): Delimiter {
   return best.score >= 0.6 ? best.delimiter : null;
 }
 
-/** Streams records from UTF-8 bytes with csv-parse; memory holds one chunk and its records. */
+/** Waits until `stream` has data to read, has ended, or has failed. */
+function readable(stream: Readable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = () => {
+      cleanup();
+      resolve();
+    };
+    const fail = (error: unknown) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      stream.off("readable", done);
+      stream.off("end", done);
+      stream.off("close", done);
+      stream.off("error", fail);
+    };
+    stream.on("readable", done);
+    stream.on("end", done);
+    stream.on("close", done);
+    stream.on("error", fail);
+  });
+}
+
+/**
+ * Streams records from UTF-8 bytes with csv-parse, in batches of what the parser has ready
+ * (one promise per batch rather than per record). Memory holds a chunk and its records.
+ */
 export async function* streamRecords(
   chunks: AsyncIterable<Buffer>,
   delimiter: Delimiter,
-): AsyncGenerator<CsvRecord> {
+): AsyncGenerator<CsvRecord[]> {
   const lines = new LineCounter();
   const parser = parse({
     ...parserOptions(delimiter),
@@ -166,9 +196,17 @@ export async function* streamRecords(
   const done = pipeline(source, parser).catch(() => undefined);
   let last = 0;
   try {
-    for await (const record of parser as AsyncIterable<CsvRecord>) {
-      last = record.line;
-      yield record;
+    for (;;) {
+      const batch: CsvRecord[] = [];
+      for (let record = parser.read(); record !== null; record = parser.read()) batch.push(record);
+      if (batch.length) {
+        last = (batch.at(-1) as CsvRecord).line;
+        yield batch;
+        continue;
+      }
+      if (parser.errored) throw parser.errored;
+      if (parser.readableEnded || parser.destroyed) return;
+      await readable(parser);
     }
   } catch (error) {
     throw csvFailure(error, last + 1);

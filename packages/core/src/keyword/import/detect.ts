@@ -29,7 +29,7 @@ import {
   proposeMapping,
   resolveMapping,
 } from "./mapping";
-import { type ImportItem, isBlankRow, readRow, type RowContext } from "./rows";
+import { type ImportItem, isBlankRow, markDuplicate, readRow, type RowContext } from "./rows";
 import { type NumberLocale, numberLocaleVote } from "./values";
 
 export interface DetectOptions {
@@ -151,15 +151,15 @@ function previewRows(records: CsvRecord[], ctx: RowContext): ImportItem[] {
     if (isBlankRow(record.fields)) continue;
     row++;
     const result = readRow(record.fields, { line: record.line, row }, ctx);
-    if ("kind" in result) {
+    if (result.kind === "rejected") {
       items.push(result);
       continue;
     }
     const first = seen.get(result.normalizedKey);
-    if (first !== undefined) items.push({ kind: "duplicate", ...result, duplicateOf: { line: first } });
+    if (first !== undefined) items.push(markDuplicate(result, first));
     else {
       seen.set(result.normalizedKey, result.line);
-      items.push({ kind: "row", ...result });
+      items.push(result);
     }
   }
   return items;

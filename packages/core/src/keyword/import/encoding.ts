@@ -1,5 +1,4 @@
 import { isUtf8 } from "node:buffer";
-import iconv from "iconv-lite";
 import { importError } from "./limits";
 
 export type TextEncoding = "utf-8" | "utf-16le" | "utf-16be";
@@ -97,21 +96,23 @@ export function completeUtf8Length(bytes: Uint8Array): number {
   return len;
 }
 
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (for the message). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  // Binary search on valid prefixes would be faster; files this broken are refused anyway.
-  let lo = 0;
-  let hi = bytes.length;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    try {
-      decoder.decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid;
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    if (lead < 0x80) {
+      i++;
+      continue;
     }
+    const tail = lead >= 0xc2 && lead < 0xe0 ? 1 : lead >= 0xe0 && lead < 0xf0 ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
+    if (tail < 0) return i;
+    for (let k = 1; k <= tail; k++) {
+      if (i + k >= bytes.length || ((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
+    }
+    i += tail + 1;
   }
-  return lo;
+  return bytes.length;
 }
 
 function wrongEncoding(offset: number) {
@@ -142,6 +143,38 @@ export function assertTextual(text: string): void {
 }
 
 /**
+ * Streaming UTF-16 decoding: an odd byte or half a surrogate pair at the end of a chunk waits
+ * for the next one. Big-endian is byte-swapped into little-endian, which every Node build decodes.
+ */
+class Utf16Decoder {
+  // The default TextDecoder drops a leading BOM (a big-endian one is swapped into it first).
+  private readonly decoder = new TextDecoder("utf-16le");
+  private carry: number | null = null;
+
+  constructor(private readonly encoding: "utf-16le" | "utf-16be") {}
+
+  write(chunk: Uint8Array): string {
+    let bytes = chunk;
+    if (this.carry !== null) {
+      bytes = new Uint8Array(chunk.length + 1);
+      bytes[0] = this.carry;
+      bytes.set(chunk, 1);
+      this.carry = null;
+    }
+    if (bytes.length % 2) {
+      this.carry = bytes[bytes.length - 1] as number;
+      bytes = bytes.subarray(0, bytes.length - 1);
+    }
+    if (this.encoding === "utf-16be") bytes = Buffer.from(bytes).swap16();
+    return this.decoder.decode(bytes, { stream: true });
+  }
+
+  end(): string {
+    return this.decoder.decode();
+  }
+}
+
+/**
  * Decodes the sample `detect` looks at. `final` says the bytes are the whole file; otherwise a
  * character cut by the end of the sample is dropped.
  */
@@ -155,11 +188,8 @@ export function decodeSample(bytes: Uint8Array, info: EncodingInfo, final: boole
     if (!isUtf8(whole)) throw wrongEncoding(firstInvalidUtf8(whole) + (info.bom ? 3 : 0));
     text = Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString("utf8");
   } else {
-    const body = info.bom ? bytes.subarray(2) : bytes;
-    const even = body.subarray(0, body.length - (body.length % 2));
-    text = iconv.decode(Buffer.from(even.buffer, even.byteOffset, even.byteLength), info.encoding, {
-      stripBOM: false,
-    });
+    const utf16 = new Utf16Decoder(info.encoding);
+    text = utf16.write(bytes) + (final ? utf16.end() : "");
     // A cut surrogate pair at the end of a partial sample decodes to U+FFFD; drop it.
     if (!final && text.endsWith("\ufffd")) text = text.slice(0, -1);
   }
@@ -206,9 +236,9 @@ export async function* toUtf8Chunks(
     }
     return;
   }
-  const decoder = iconv.getDecoder(info.encoding, { stripBOM: info.bom });
+  const decoder = new Utf16Decoder(info.encoding);
   for await (const chunk of chunks) {
-    const text = decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    const text = decoder.write(chunk);
     if (text.includes("\u0000")) throw binaryFile("nul", "binary data (it contains NUL characters)");
     if (text) yield Buffer.from(text, "utf8");
   }

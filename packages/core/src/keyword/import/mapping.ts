@@ -325,9 +325,12 @@ export function proposeMapping(headers: string[], sampleRows: string[][]): Mappi
       const profile = profiles[column] as ColumnProfile;
       const name = headerScore(normalized[column] ?? "", field);
       const fit = sampleRows.length ? valueFit(field, profile) : name ? 0.5 : 0;
-      let score = name ? 0.6 * name + 0.4 * fit : field === "keyword" ? 0.5 * fit : 0;
-      // Without any header hint a keyword is the longest mostly-text column.
-      if (field === "keyword" && !name) score *= Math.min(1, profile.averageLength / 8);
+      // Unnamed columns are guessed only for the two fields every keyword table has.
+      let score = name ? 0.6 * name + 0.4 * fit : field === "keyword" || field === "volume" ? 0.5 * fit : 0;
+      // Without a header hint the keyword is the longest mostly-text column.
+      if (field === "keyword" && !name) {
+        score = score * (profile.averageLength >= 3 ? 1 : 0.5) + Math.min(profile.averageLength, 40) / 1000;
+      }
       if (score > 0) pairs.push({ field, column, score });
     }
   }

@@ -1,4 +1,5 @@
 import { MAX_KEYWORD_CHARS } from "./limits";
+import { nfkc } from "./values";
 
 export type RejectReason =
   | "keyword.empty"
@@ -37,6 +38,7 @@ const QUOTE_PAIRS: [string, string][] = [
 const APOSTROPHES = /[‘’‛′`´ʼ]/g;
 const DOUBLE_QUOTES = /[“”„‟″«»]/g;
 const DASHES = /[‐‑‒–—―−]/g;
+const TYPOGRAPHIC = /[‘’‛′`´ʼ“”„‟″«»‐‑‒–—―−]/;
 
 function stripSurroundingQuotes(s: string): string {
   let out = s;
@@ -62,7 +64,7 @@ function stripSurroundingQuotes(s: string): string {
  * quotes and dashes so `don’t` and `don't` are one keyword.
  */
 export function normalizeKeyword(raw: string, options: NormalizeOptions = {}): NormalizedKeyword {
-  let s = raw.normalize("NFKC").replace(ZERO_WIDTH, "").replace(WHITESPACE, " ").trim();
+  let s = nfkc(raw).replace(ZERO_WIDTH, "").replace(WHITESPACE, " ").trim();
   s = stripSurroundingQuotes(s);
   if (!s) return { ok: false, reason: "keyword.empty", message: "The keyword cell is empty." };
   if (hasControl(s)) {
@@ -80,7 +82,8 @@ export function normalizeKeyword(raw: string, options: NormalizeOptions = {}): N
     };
   }
   const keyword = options.locale ? s.toLocaleLowerCase(options.locale) : s.toLowerCase();
-  const length = [...keyword].length;
+  // UTF-16 length bounds the character count from above: count only when it could matter.
+  const length = keyword.length > MAX_KEYWORD_CHARS ? [...keyword].length : keyword.length;
   if (length > MAX_KEYWORD_CHARS) {
     return {
       ok: false,
@@ -88,11 +91,13 @@ export function normalizeKeyword(raw: string, options: NormalizeOptions = {}): N
       message: `The keyword has ${length} characters; the limit is ${MAX_KEYWORD_CHARS}.`,
     };
   }
-  const normalizedKey = keyword
-    .replace(APOSTROPHES, "'")
-    .replace(DOUBLE_QUOTES, '"')
-    .replace(DASHES, "-")
-    .replace(WHITESPACE, " ")
-    .trim();
+  const normalizedKey = TYPOGRAPHIC.test(keyword)
+    ? keyword
+        .replace(APOSTROPHES, "'")
+        .replace(DOUBLE_QUOTES, '"')
+        .replace(DASHES, "-")
+        .replace(WHITESPACE, " ")
+        .trim()
+    : keyword;
   return { ok: true, keyword, normalizedKey };
 }

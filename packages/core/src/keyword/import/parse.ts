@@ -4,7 +4,7 @@ import { type TextEncoding, toUtf8Chunks } from "./encoding";
 import type { FormatId } from "./formats";
 import { DETECT_SAMPLE_BYTES, importError, MAX_FILE_BYTES, tooLarge } from "./limits";
 import type { RejectReason } from "./normalize";
-import { type ImportItem, isBlankRow, readRow, type RowContext } from "./rows";
+import { type ImportItem, isBlankRow, markDuplicate, readRow, type RowContext } from "./rows";
 
 /** What the parser reads: a Node Readable, a web ReadableStream, any async iterable of bytes. */
 export type ByteSource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | Uint8Array;
@@ -151,31 +151,33 @@ export async function openKeywordFile(source: ByteSource, options: ParseOptions 
     const seen = options.dedupe === false ? null : new Map<string, number>();
     const bytes = limitBytes(prefetch.replay(), maxBytes, summary);
     let index = -1;
-    for await (const record of streamRecords(toUtf8Chunks(bytes, detection), detection.delimiter)) {
-      index++;
-      checkRecordShape(record.fields, record.line);
-      if (index <= detection.headerIndex) continue;
-      if (isBlankRow(record.fields)) {
-        summary.blankRows++;
-        continue;
-      }
-      summary.dataRows++;
-      const result = readRow(record.fields, { line: record.line, row: summary.dataRows }, ctx);
-      if ("kind" in result) {
-        summary.rejected++;
-        summary.rejectedByReason[result.reason] = (summary.rejectedByReason[result.reason] ?? 0) + 1;
+    for await (const batch of streamRecords(toUtf8Chunks(bytes, detection), detection.delimiter)) {
+      for (const record of batch) {
+        index++;
+        checkRecordShape(record.fields, record.line);
+        if (index <= detection.headerIndex) continue;
+        if (isBlankRow(record.fields)) {
+          summary.blankRows++;
+          continue;
+        }
+        summary.dataRows++;
+        const result = readRow(record.fields, { line: record.line, row: summary.dataRows }, ctx);
+        if (result.kind === "rejected") {
+          summary.rejected++;
+          summary.rejectedByReason[result.reason] = (summary.rejectedByReason[result.reason] ?? 0) + 1;
+          yield result;
+          continue;
+        }
+        const first = seen?.get(result.normalizedKey);
+        if (first !== undefined) {
+          summary.duplicates++;
+          yield markDuplicate(result, first);
+          continue;
+        }
+        seen?.set(result.normalizedKey, result.line);
+        summary.accepted++;
         yield result;
-        continue;
       }
-      const first = seen?.get(result.normalizedKey);
-      if (first !== undefined) {
-        summary.duplicates++;
-        yield { kind: "duplicate", ...result, duplicateOf: { line: first } };
-        continue;
-      }
-      seen?.set(result.normalizedKey, result.line);
-      summary.accepted++;
-      yield { kind: "row", ...result };
     }
     if (summary.dataRows === 0) {
       throw importError("import.no_data_rows", "The file has a header but no keyword rows.", {

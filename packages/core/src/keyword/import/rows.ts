@@ -6,6 +6,7 @@ import {
   type Intent,
   INTENTS,
   type NumberLocale,
+  nfkc,
   parseBoolean,
   parseCompetitionLevel,
   parseIntents,
@@ -67,6 +68,7 @@ export interface KeywordRecord {
 
 export interface AcceptedRow extends KeywordRecord {
   kind: "row";
+  duplicateOf: null;
 }
 
 /** A row whose keyword an earlier row of the same file already had (same `normalizedKey`). */
@@ -155,16 +157,19 @@ function readCompetition(text: string | undefined, ctx: RowContext) {
 }
 
 function text(value: string | undefined): string | null {
-  const s = value?.normalize("NFKC").replace(/\s+/g, " ").trim();
+  const s = value === undefined ? undefined : nfkc(value).replace(/\s+/g, " ").trim();
   return s ? s : null;
 }
 
-/** Reads one data row through the mapping: a keyword record, or the reason it is rejected. */
+/**
+ * Reads one data row through the mapping: an accepted row, or the reason it is rejected.
+ * Repeats are found by the caller, which turns the row into a duplicate (`markDuplicate`).
+ */
 export function readRow(
   fields: string[],
   position: { line: number; row: number },
   ctx: RowContext,
-): KeywordRecord | RejectedRow {
+): AcceptedRow | RejectedRow {
   const { mapping, numberLocale: locale } = ctx;
   const rawKeyword = cell(fields, mapping, "keyword") ?? "";
   const normalized = normalizeKeyword(rawKeyword, ctx.normalize);
@@ -189,8 +194,13 @@ export function readRow(
   const flag = (field: "branded" | "local") => parseBoolean(cell(fields, mapping, field)) ?? intents[field];
   const parent = cell(fields, mapping, "parentKeyword");
   const parentNormalized = parent ? normalizeKeyword(parent, ctx.normalize) : null;
-  const record: KeywordRecord = {
-    ...position,
+  const competition = readCompetition(cell(fields, mapping, "competition"), ctx);
+  // A literal without spreads keeps one object shape for every row (spreads made V8 slow here).
+  const record: AcceptedRow = {
+    kind: "row",
+    duplicateOf: null,
+    line: position.line,
+    row: position.row,
     keyword: normalized.keyword,
     normalizedKey: normalized.normalizedKey,
     volume: volume.volume,
@@ -198,7 +208,8 @@ export function readRow(
     volumeHigh: volume.high,
     difficulty: dec("difficulty"),
     cpc: readCpc(fields, ctx),
-    ...readCompetition(cell(fields, mapping, "competition"), ctx),
+    competition: competition.competition,
+    competitionLevel: competition.competitionLevel,
     intent: intents.intents[0] ?? null,
     intents: intents.intents,
     branded: flag("branded"),
@@ -231,7 +242,18 @@ export function readRow(
   return record;
 }
 
+/** Flags a row as a repeat of the row on `firstLine`, keeping the object (and its shape). */
+export function markDuplicate(row: AcceptedRow, firstLine: number): DuplicateRow {
+  const duplicate = row as unknown as DuplicateRow;
+  duplicate.kind = "duplicate";
+  duplicate.duplicateOf = { line: firstLine };
+  return duplicate;
+}
+
 /** True for a row whose cells are all blank (`,,,`): skipped, not counted as data. */
 export function isBlankRow(fields: string[]): boolean {
-  return fields.every((f) => f.trim() === "");
+  for (const field of fields) if (NOT_BLANK.test(field)) return false;
+  return true;
 }
+
+const NOT_BLANK = /\S/;

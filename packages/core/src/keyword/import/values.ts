@@ -40,11 +40,15 @@ interface NumberParts {
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
+const GROUPED_COMMA = /^[1-9]\d{0,2}(,\d{3})+$/;
+const GROUPED_DOT = /^[1-9]\d{0,2}(\.\d{3})+$/;
+const GROUP_SPACES = /[' ]/g;
+
 function resolveSeparators(digits: string, options: NumberOptions, scaled: boolean): string | null {
-  const d = digits.replace(/[' ]/g, "");
+  const d = digits.replace(GROUP_SPACES, "");
   const dots = d.split(".").length - 1;
   const commas = d.split(",").length - 1;
-  const grouped = (sep: "." | ",") => (sep === "," ? /^[1-9]\d{0,2}(,\d{3})+$/ : /^[1-9]\d{0,2}(\.\d{3})+$/).test(d);
+  const grouped = (sep: "." | ",") => (sep === "," ? GROUPED_COMMA : GROUPED_DOT).test(d);
   if (dots && commas) {
     const decimal = d.lastIndexOf(".") > d.lastIndexOf(",") ? "." : ",";
     const group = decimal === "." ? "," : ".";
@@ -70,8 +74,20 @@ function resolveSeparators(digits: string, options: NumberOptions, scaled: boole
 const AFFIX = /^[^\d+\-−.,]{0,4}$/;
 const BODY = /^(\d(?:[\d.,' ]*\d)?)\s*(?:([kKmMbB])(?![a-zA-Z]))?\s*(.*)$/;
 
+// Plain numbers need none of the work below: `8100`, `0.85`, `-3` (not `1.200`, which is ambiguous).
+const PLAIN_INTEGER = /^-?\d{1,15}$/;
+const PLAIN_DECIMAL = /^-?\d{1,15}\.(?:\d{1,2}|\d{4,})$|^-?0\.\d+$/;
+// Printable ASCII needs no Unicode normalization.
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
+/** NFKC, skipped for printable ASCII (most cells), which it would leave unchanged. */
+export const nfkc = (text: string): string =>
+  PRINTABLE_ASCII.test(text) ? text : text.normalize("NFKC");
+
 function parseParts(text: string, options: NumberOptions): NumberParts | null {
-  let s = text.normalize("NFKC").trim();
+  if (PLAIN_INTEGER.test(text)) return { value: Number(text), percent: false, bound: null };
+  if (PLAIN_DECIMAL.test(text)) return { value: round6(Number(text)), percent: false, bound: null };
+  let s = nfkc(text).trim();
   if (NULL_TOKENS.has(s.toLowerCase())) return null;
   let bound: NumberParts["bound"] = null;
   const qualifier = /^([<>≤≥~≈])=?\s*/.exec(s);
@@ -107,6 +123,7 @@ function parseParts(text: string, options: NumberOptions): NumberParts | null {
 /** `8,100` · `1.2K` · `1.5M` · `1.200` · `12,5` · `$2.17` · `33.33%` (as 33.33) · `<10` (as 10). */
 export function parseNumber(text: string | undefined, options: NumberOptions = {}): number | null {
   if (text === undefined) return null;
+  if (PLAIN_INTEGER.test(text)) return Number(text);
   return parseParts(text, options)?.value ?? null;
 }
 
@@ -132,8 +149,12 @@ const RANGE = /^(.*\d\s*[kKmMbB]?)\s*(?:–|—|−|-|~|\bto\b)\s*(\d.*)$/;
 /** Search volume, exact or a range: `8,100` · `1.2K` · `10K – 100K` · `1K-10K` · `<10`. */
 export function parseVolume(text: string | undefined, options: NumberOptions = {}): VolumeValue {
   if (text === undefined) return NO_VOLUME;
+  if (PLAIN_INTEGER.test(text)) {
+    const value = Number(text);
+    return value < 0 ? NO_VOLUME : { volume: value, low: null, high: null };
+  }
   const opts: NumberOptions = { ...options, kind: "integer" };
-  const s = text.normalize("NFKC").trim();
+  const s = nfkc(text).trim();
   const range = RANGE.exec(s);
   if (range) {
     const low = parseParts(range[1] as string, opts);
@@ -184,6 +205,23 @@ const INTENT_WORDS: Record<string, Intent> = {
   "3": "transactional",
 };
 
+/**
+ * Intent and SERP feature cells repeat across thousands of rows: their parse is kept in a small
+ * map (cleared when full) and each row gets its own copy.
+ */
+function memo<T>(parse: (text: string) => T, copy: (value: T) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      if (cache.size >= 2000) cache.clear();
+      value = parse(text);
+      cache.set(text, value);
+    }
+    return copy(value);
+  };
+}
+
 export interface IntentValue {
   /** Distinct intents in the order the tool listed them: the first is the primary one. */
   intents: Intent[];
@@ -196,10 +234,16 @@ export interface IntentValue {
  * `Informational,Commercial,Non-branded,Non-local` (Ahrefs) · `1,0` (Semrush API codes).
  */
 export function parseIntents(text: string | undefined): IntentValue {
+  if (!text) return { intents: [], branded: null, local: null };
+  return cachedIntents(text);
+}
+
+const cachedIntents = memo(readIntents, (v) => ({ ...v, intents: [...v.intents] }));
+
+function readIntents(text: string): IntentValue {
   const result: IntentValue = { intents: [], branded: null, local: null };
-  if (!text) return result;
   for (const raw of text.split(/[,;|/]+/)) {
-    const token = raw.normalize("NFKC").trim().toLowerCase().replace(/\s+/g, " ");
+    const token = nfkc(raw).trim().toLowerCase().replace(/\s+/g, " ");
     if (!token) continue;
     const compact = token.replace(/[\s_-]/g, "");
     if (compact === "branded") result.branded = true;
@@ -224,11 +268,15 @@ export function parseBoolean(text: string | undefined): boolean | null {
 
 /** `AI Overview,Thumbnail` · `Sitelinks, Video, Related searches` → `["ai_overview", ...]`. */
 export function parseSerpFeatures(text: string | undefined): string[] {
-  if (!text) return [];
+  return text ? cachedSerpFeatures(text) : [];
+}
+
+const cachedSerpFeatures = memo(readSerpFeatures, (v) => [...v]);
+
+function readSerpFeatures(text: string): string[] {
   const seen = new Set<string>();
   for (const part of text.split(/[,;|\n]+/)) {
-    const slug = part
-      .normalize("NFKC")
+    const slug = nfkc(part)
       .trim()
       .toLowerCase()
       .replace(/[^\p{L}\p{N}]+/gu, "_")
@@ -238,6 +286,8 @@ export function parseSerpFeatures(text: string | undefined): string[] {
   return [...seen];
 }
 
+const TREND_NUMBERS: NumberOptions = { locale: "en", kind: "decimal" };
+
 /** `"[0,0,3,100]"` (Semrush positions) · `"0.81,1.00"` (Keyword Magic) · `2181, 1845` (Ahrefs). */
 export function parseTrend(text: string | undefined): number[] | null {
   if (!text) return null;
@@ -246,7 +296,7 @@ export function parseTrend(text: string | undefined): number[] | null {
   const values: number[] = [];
   for (const token of body.split(/[,;|\s]+/)) {
     if (!token) continue;
-    const n = parseNumber(token, { locale: "en", kind: "decimal" });
+    const n = parseNumber(token, TREND_NUMBERS);
     if (n === null) return null;
     values.push(n);
   }

@@ -3,7 +3,7 @@
 # (publishing tests). Idempotent; run as root. Never lets package scripts start services on
 # public ports (policy-rc.d), since the tests start their own private instances on 127.0.0.1.
 set -euo pipefail
-packages=(chromium wordpress php-cli php-mysql php-gd php-mbstring php-xml php-curl mariadb-server curl)
+packages=(chromium wordpress wordpress-theme-twentytwentythree php-cli php-mysql php-gd php-mbstring php-xml php-curl mariadb-server curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

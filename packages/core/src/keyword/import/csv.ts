@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { CsvError, type Info, type Options, parse } from "csv-parse";
+import { CsvError, type InfoRecord, type Options, parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { importError, MAX_COLUMNS, MAX_FIELD_CHARS, MAX_RECORD_CHARS } from "./limits";
 
@@ -14,7 +14,7 @@ export interface CsvRecord {
   line: number;
 }
 
-function parserOptions(delimiter: Delimiter): Options {
+function parserOptions(delimiter: Delimiter): Omit<Options, "on_record"> {
   return {
     // NUL never reaches the parser (binary files are refused), so it splits nothing.
     delimiter: delimiter ?? "\u0000",
@@ -100,7 +100,7 @@ export function parseSample(
   try {
     parseSync(text, {
       ...parserOptions(delimiter),
-      on_record: (fields: string[], info: Info) => {
+      on_record: (fields: string[], info: InfoRecord) => {
         records.push({ fields, line: lines.startLine(fields, info.lines) });
         return null;
       },
@@ -184,13 +184,12 @@ export async function* streamRecords(
   delimiter: Delimiter,
 ): AsyncGenerator<CsvRecord[]> {
   const lines = new LineCounter();
-  const parser = parse({
+  const options: Options<CsvRecord, string[]> = {
     ...parserOptions(delimiter),
-    on_record: (fields: string[], info: Info) => ({
-      fields,
-      line: lines.startLine(fields, info.lines),
-    }),
-  });
+    on_record: (fields, info) => ({ fields, line: lines.startLine(fields, info.lines) }),
+  };
+  // csv-parse types the streaming parser's options for records kept as arrays only.
+  const parser = parse(options as unknown as Options);
   const source = Readable.from(chunks, { objectMode: false });
   // Errors of the source reach the parser, which rethrows them to the loop below.
   const done = pipeline(source, parser).catch(() => undefined);

@@ -178,6 +178,11 @@ export async function startLocalCloud(plan?: Plan): Promise<LocalCloud> {
         : { status: "up", details: { url: dashboard.url, mode: dashboard.mode } },
     );
     stops.push(async () => Health.clear());
+    runner
+      .warm()
+      .catch((error) =>
+        console.error(`The workflow runner could not load: ${(error as Error).message}`),
+      );
 
     return {
       dataDir,

@@ -14,7 +14,15 @@ import {
   readDefinition,
   type StartRequest,
 } from "@igny8/core/pipelines";
-import { type StateMachineDefinition, StateMachine } from "aws-local-stepfunctions";
+import type { StateMachineDefinition } from "aws-local-stepfunctions";
+
+// aws-local-stepfunctions pulls in AWS SDK clients; it loads on first use (or `warm()`) so the
+// local cloud answers sooner.
+let library: Promise<typeof import("aws-local-stepfunctions")> | undefined;
+const loadLibrary = () => {
+  library ??= import("aws-local-stepfunctions");
+  return library;
+};
 
 /**
  * Runs the product's ASL files in-process with aws-local-stepfunctions, each Task state answered
@@ -73,6 +81,8 @@ export interface LocalRunner extends PipelineRunner {
   stop(): Promise<void>;
   /** The names of the pipelines it runs. */
   names(): string[];
+  /** Loads the state machine library ahead of the first execution. */
+  warm(): Promise<void>;
 }
 
 /** Where the pipeline handlers live: packages/functions/src. */
@@ -226,6 +236,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner
     const pipeline = list.find((candidate) => candidate.name === requested.name);
     if (!pipeline) throw new Error(`The local runner has no pipeline "${requested.name}"`);
     const { definition, tasks } = prepare(pipeline);
+    const { StateMachine } = await loadLibrary();
     const machine = new StateMachine(definition);
     const retryIntervalOverrides =
       options.retryIntervalMs === undefined
@@ -330,5 +341,8 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner
       await Promise.allSettled([...inFlight.values()].map((entry) => entry.done));
     },
     names: () => list.map((pipeline) => pipeline.name),
+    warm: async () => {
+      await loadLibrary();
+    },
   };
 }

@@ -6,7 +6,7 @@ import { Storage } from "@igny8/core/storage";
 import { useTestTable, withTestAccount } from "@igny8/core/testing";
 import { createId } from "@igny8/core/util";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createLocalRunner, type InvokeCall } from "./index";
+import { createLocalRunner, type InvokeCall, type LocalRunnerOptions } from "./index";
 
 // The real ASL file, the real handlers of packages/functions, dynalite and s3rver.
 useTestTable();
@@ -62,7 +62,7 @@ async function runFor(
   accountId: string,
   siteId: string,
   quotaBytes: number,
-  intercept?: Parameters<typeof createLocalRunner>[0]["intercept"],
+  intercept?: LocalRunnerOptions["intercept"],
 ) {
   const runner = createLocalRunner({ retryIntervalMs: 0, intercept });
   const executionId = createId("execution");
@@ -281,10 +281,7 @@ describe("site-storage-usage through the local runner", () => {
       );
       // Another account cannot read it.
       await withTestAccount(async () => {
-        expect(await Execution.list("site-storage-usage")).toEqual({
-          executions: [],
-          cursor: undefined,
-        });
+        expect(await Execution.list("site-storage-usage")).toEqual({ items: [], cursor: null });
       });
     } finally {
       Pipelines.useRunner(undefined);

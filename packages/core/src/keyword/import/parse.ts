@@ -105,6 +105,12 @@ export interface KeywordFile {
    * rows: the caller must treat the import as failed then. Can be read once.
    */
   rows(): AsyncGenerator<ImportItem, ImportSummary>;
+  /**
+   * The same items in file order, grouped as the parser produced them (up to a chunk's worth,
+   * about 64 KB of input): one await per batch instead of per row, for bulk writers.
+   * Either `rows()` or `batches()` can be read, once.
+   */
+  batches(): AsyncGenerator<ImportItem[], ImportSummary>;
 }
 
 /**
@@ -131,8 +137,8 @@ export async function openKeywordFile(source: ByteSource, options: ParseOptions 
   };
   let started = false;
 
-  async function* rows(): AsyncGenerator<ImportItem, ImportSummary> {
-    if (started) throw new Error("rows() of a keyword file can be read once");
+  async function* batches(): AsyncGenerator<ImportItem[], ImportSummary> {
+    if (started) throw new Error("the rows of a keyword file can be read once");
     started = true;
     if (detection.needsConfirmation && !options.mapping) {
       throw importError(
@@ -151,8 +157,9 @@ export async function openKeywordFile(source: ByteSource, options: ParseOptions 
     const seen = options.dedupe === false ? null : new Map<string, number>();
     const bytes = limitBytes(prefetch.replay(), maxBytes, summary);
     let index = -1;
-    for await (const batch of streamRecords(toUtf8Chunks(bytes, detection), detection.delimiter)) {
-      for (const record of batch) {
+    for await (const records of streamRecords(toUtf8Chunks(bytes, detection), detection.delimiter)) {
+      const items: ImportItem[] = [];
+      for (const record of records) {
         index++;
         checkRecordShape(record.fields, record.line);
         if (index <= detection.headerIndex) continue;
@@ -165,19 +172,20 @@ export async function openKeywordFile(source: ByteSource, options: ParseOptions 
         if (result.kind === "rejected") {
           summary.rejected++;
           summary.rejectedByReason[result.reason] = (summary.rejectedByReason[result.reason] ?? 0) + 1;
-          yield result;
+          items.push(result);
           continue;
         }
         const first = seen?.get(result.normalizedKey);
         if (first !== undefined) {
           summary.duplicates++;
-          yield markDuplicate(result, first);
+          items.push(markDuplicate(result, first));
           continue;
         }
         seen?.set(result.normalizedKey, result.line);
         summary.accepted++;
-        yield result;
+        items.push(result);
       }
+      if (items.length) yield items;
     }
     if (summary.dataRows === 0) {
       throw importError("import.no_data_rows", "The file has a header but no keyword rows.", {
@@ -187,7 +195,24 @@ export async function openKeywordFile(source: ByteSource, options: ParseOptions 
     return summary;
   }
 
-  return { detection, summary, rows };
+  async function* rows(): AsyncGenerator<ImportItem, ImportSummary> {
+    const iterator = batches();
+    let finished = false;
+    try {
+      for (let next = await iterator.next(); ; next = await iterator.next()) {
+        if (next.done) {
+          finished = true;
+          return next.value;
+        }
+        yield* next.value;
+      }
+    } finally {
+      // A consumer that stops early must stop the read too (closes the source stream).
+      if (!finished) await iterator.return(summary);
+    }
+  }
+
+  return { detection, summary, rows, batches };
 }
 
 /**

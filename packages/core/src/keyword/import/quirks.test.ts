@@ -121,6 +121,32 @@ describe("CSV dialects", () => {
   });
 });
 
+describe("batches", () => {
+  it("gives the same items as rows(), grouped, and the same summary", async () => {
+    const csv = `Keyword,Intent,Volume,Keyword Difficulty,CPC (USD),SERP Features\n${Array.from(
+      { length: 5000 },
+      (_, i) => `kw ${i % 4000},Commercial,${i},${i % 100},0.5,Video`,
+    ).join("\n")}\n`;
+    const byRows = await collect(pieces(Buffer.from(csv), 4096));
+    const file = await openKeywordFile(pieces(Buffer.from(csv), 4096));
+    const iterator = file.batches();
+    const items: ImportItem[] = [];
+    let sizes = 0;
+    let next = await iterator.next();
+    while (!next.done) {
+      items.push(...next.value);
+      sizes++;
+      next = await iterator.next();
+    }
+    expect(sizes).toBeGreaterThan(1);
+    expect(sizes).toBeLessThan(items.length);
+    expect(items).toEqual(byRows.items);
+    expect(next.value).toEqual(byRows.summary);
+    expect(next.value).toMatchObject({ dataRows: 5000, accepted: 4000, duplicates: 1000 });
+    await expect(file.rows().next()).rejects.toThrow(/read once/);
+  });
+});
+
 describe("column mapping", () => {
   const german = "Suchbegriff,Suchvolumen,Schwierigkeit\nwanderschuhe damen,1200,41\nwanderschuhe herren,900,37\n";
 

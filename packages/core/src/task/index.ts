@@ -2,6 +2,7 @@ export * as Task from "./index";
 
 import { z } from "zod";
 import { useAccount } from "../actor";
+import { Author } from "../author";
 import { Authz } from "../authz";
 import { isConditionFailure } from "../billing/records";
 import { Page } from "../pagination";
@@ -185,13 +186,7 @@ function dedupeKeywords(primary: string, keywords: string[]): string[] {
   });
 }
 
-type ReferenceCheck = (refs: { siteId: string; authorId?: string; strategyId?: string }) => Promise<void>;
-let checkReferences: ReferenceCheck = async () => {};
-
-/** The author module registers how to check that authorId/strategyId name its records. */
-export function onReferenceCheck(check: ReferenceCheck) {
-  checkReferences = check;
-}
+const checkReferences = Author.assertReferences;
 
 export const CreateBody = z
   .strictObject({

@@ -28,7 +28,13 @@ const Url = z
 export const Settings = z
   .record(
     z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, "setting names are letters, digits, _ . -"),
-    z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]),
+    z.union([
+      z.string().max(2000),
+      // Numbers DynamoDB stores exactly: below 1e12, at most 6 decimals (no underflow).
+      z.number().refine((n) => Math.abs(n) < 1e12 && Number(n.toFixed(6)) === n, "a number below 1e12 with at most 6 decimals"),
+      z.boolean(),
+      z.null(),
+    ]),
   )
   .refine((value) => Object.keys(value).length <= 50, "at most 50 settings")
   .meta({ id: "SiteSettings" });

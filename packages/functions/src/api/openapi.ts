@@ -56,6 +56,8 @@ function standardErrors(meta: RouteMeta, hasInput: boolean) {
 
 export const Empty = z.object({}).meta({ id: "EmptyMeta" });
 
+const NoQuery = z.strictObject({});
+
 /** `{ data: T, meta: {} }` */
 export function envelope<T extends z.ZodType>(data: T) {
   return z.object({ data, meta: Empty });
@@ -89,8 +91,11 @@ export function body<T extends z.ZodType>(schema: T) {
 export function defineRoute<R extends RouteConfig>(meta: RouteMeta, config: R): R & { getRoutingPath(): string } {
   const hasInput = Boolean(config.request?.body || config.request?.query || config.request?.params);
   const middleware = [gate(meta), ...toArray(config.middleware)];
+  // A route without query parameters still refuses unknown ones (the convention: no unknown fields).
+  const request = { ...config.request, query: config.request?.query ?? NoQuery };
   return createRoute({
     ...config,
+    request,
     summary: meta.summary,
     ...(meta.description ? { description: meta.description } : {}),
     middleware,

@@ -157,7 +157,7 @@ const hostile = fc.constantFrom(
   "../../etc/passwd",
   "<script>alert(1)</script>",
   "' OR '1'='1",
-  "${jndi:ldap://x}",
+  `$${"{"}jndi:ldap://x}`,
   "\u0000",
   "__proto__",
   "constructor",

@@ -19,9 +19,31 @@ const ROWS = Number(process.argv[2] ?? 200_000);
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
-const WORDS = ["running", "trail", "shoes", "women", "men", "best", "cheap", "waterproof", "review", "near me", "sale", "size", "wide", "lightweight", "hiking", "boots", "vs", "how to", "clean", "buy"];
+const WORDS = [
+  "running",
+  "trail",
+  "shoes",
+  "women",
+  "men",
+  "best",
+  "cheap",
+  "waterproof",
+  "review",
+  "near me",
+  "sale",
+  "size",
+  "wide",
+  "lightweight",
+  "hiking",
+  "boots",
+  "vs",
+  "how to",
+  "clean",
+  "buy",
+];
 const word = (i: number, k: number) => WORDS[(i * 7 + k * 13 + Math.floor(i / 20)) % WORDS.length];
-const keyword = (i: number) => `${word(i, 1)} ${word(i, 2)} ${word(i, 3)} ${i % 9 === 0 ? "" : i}`.trim();
+const keyword = (i: number) =>
+  `${word(i, 1)} ${word(i, 2)} ${word(i, 3)} ${i % 9 === 0 ? "" : i}`.trim();
 
 interface Format {
   name: string;
@@ -38,7 +60,17 @@ const FORMATS: Format[] = [
     encoding: "utf8",
     delimiter: ",",
     quoteAll: false,
-    header: ["Keyword", "Intent", "Volume", "Trend", "Keyword Difficulty", "CPC (USD)", "Competitive Density", "SERP Features", "Number of Results"],
+    header: [
+      "Keyword",
+      "Intent",
+      "Volume",
+      "Trend",
+      "Keyword Difficulty",
+      "CPC (USD)",
+      "Competitive Density",
+      "SERP Features",
+      "Number of Results",
+    ],
     row: (i) => [
       keyword(i),
       i % 3 ? "Informational" : "Commercial, Transactional",
@@ -56,7 +88,24 @@ const FORMATS: Format[] = [
     encoding: "utf16le",
     delimiter: "\t",
     quoteAll: true,
-    header: ["#", "Keyword", "Country", "Difficulty", "Volume", "CPC", "CPS", "Parent Keyword", "Last Update", "SERP Features", "Global volume", "Traffic potential", "Global traffic potential", "First seen", "Intents", "Languages"],
+    header: [
+      "#",
+      "Keyword",
+      "Country",
+      "Difficulty",
+      "Volume",
+      "CPC",
+      "CPS",
+      "Parent Keyword",
+      "Last Update",
+      "SERP Features",
+      "Global volume",
+      "Traffic potential",
+      "Global traffic potential",
+      "First seen",
+      "Intents",
+      "Languages",
+    ],
     row: (i) => [
       String(i + 1),
       keyword(i),
@@ -93,7 +142,10 @@ async function generate(path: string, format: Format): Promise<number> {
   await write(`${format.header.map((h) => cell(h, format)).join(format.delimiter)}\n`);
   let batch = "";
   for (let i = 0; i < ROWS; i++) {
-    batch += `${format.row(i).map((v) => cell(v, format)).join(format.delimiter)}\n`;
+    batch += `${format
+      .row(i)
+      .map((v) => cell(v, format))
+      .join(format.delimiter)}\n`;
     if (batch.length > 256 * 1024) {
       await write(batch);
       batch = "";
@@ -174,21 +226,29 @@ async function naive(path: string, format: Format, sample: () => void) {
 }
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-const rate = (rows: number, ms: number) => `${Math.round(rows / (ms / 1000)).toLocaleString("en-US")}`;
+const rate = (rows: number, ms: number) =>
+  `${Math.round(rows / (ms / 1000)).toLocaleString("en-US")}`;
 
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), "kw-import-bench-"));
   try {
-    console.log(`keyword import benchmark: ${ROWS.toLocaleString("en-US")} rows per file, Node ${process.version}`);
+    console.log(
+      `keyword import benchmark: ${ROWS.toLocaleString("en-US")} rows per file, Node ${process.version}`,
+    );
     for (const [index, format] of FORMATS.entries()) {
       const path = join(dir, `bench-${index}.csv`);
       const size = await generate(path, format);
       const s = await measure((sample) => streaming(path, sample));
       const n = await measure((sample) => naive(path, format, sample));
       console.log(`\n${format.name}: ${mb(size)}`);
-      console.log("| parser | rows | rows/s (wall) | rows/s (CPU) | wall | CPU | peak heap+buffers growth | peak RSS growth |");
+      console.log(
+        "| parser | rows | rows/s (wall) | rows/s (CPU) | wall | CPU | peak heap+buffers growth | peak RSS growth |",
+      );
       console.log("|---|---|---|---|---|---|---|---|");
-      for (const [label, m] of [["streaming (openKeywordFile)", s], ["naive readFile + split", n]] as const) {
+      for (const [label, m] of [
+        ["streaming (openKeywordFile)", s],
+        ["naive readFile + split", n],
+      ] as const) {
         console.log(
           `| ${label} | ${m.result.rows} | ${rate(m.result.rows, m.wall)} | ${rate(m.result.rows, m.cpu)} | ${Math.round(m.wall)} ms | ${Math.round(m.cpu)} ms | ${mb(m.heap)} | ${mb(m.rss)} |`,
         );
@@ -196,7 +256,9 @@ async function main() {
       console.log(
         `streaming: ${s.result.format}, ${JSON.stringify(s.result.counts)}; naive: ${n.result.misaligned} rows split wrongly (quoted delimiters), no detection, no validation`,
       );
-      console.log(`process peak RSS so far: ${mb(process.resourceUsage().maxRSS * 1024)} (load average ${loadavg()[0]?.toFixed(1)})`);
+      console.log(
+        `process peak RSS so far: ${mb(process.resourceUsage().maxRSS * 1024)} (load average ${loadavg()[0]?.toFixed(1)})`,
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

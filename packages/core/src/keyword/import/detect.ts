@@ -1,4 +1,10 @@
-import { checkRecordShape, type CsvRecord, type Delimiter, detectDelimiter, parseSample } from "./csv";
+import {
+  type CsvRecord,
+  checkRecordShape,
+  type Delimiter,
+  detectDelimiter,
+  parseSample,
+} from "./csv";
 import { decodeSample, sniffEncoding, type TextEncoding } from "./encoding";
 import {
   CONFIDENT,
@@ -29,7 +35,7 @@ import {
   proposeMapping,
   resolveMapping,
 } from "./mapping";
-import { type ImportItem, isBlankRow, markDuplicate, readRow, type RowContext } from "./rows";
+import { type ImportItem, isBlankRow, markDuplicate, type RowContext, readRow } from "./rows";
 import { type NumberLocale, numberLocaleVote } from "./values";
 
 export interface DetectOptions {
@@ -93,7 +99,8 @@ const NUMERIC_FIELDS: Field[] = [
 ];
 
 export function checkDeclaredSize(declaredSize: number | undefined, maxBytes: number): void {
-  if (declaredSize !== undefined && declaredSize > maxBytes) throw tooLarge(declaredSize, maxBytes, true);
+  if (declaredSize !== undefined && declaredSize > maxBytes)
+    throw tooLarge(declaredSize, maxBytes, true);
 }
 
 const isKeywordHeader = (cell: string) =>
@@ -114,7 +121,8 @@ function findHeader(records: CsvRecord[], delimiter: Delimiter): number {
   for (let i = 0; i < limit; i++) {
     const fields = (records[i] as CsvRecord).fields;
     if (fields.length < 2 && i + 1 < records.length) continue;
-    if (fields.some(isKeywordHeader) || scoreFormats(fields).length || nonKeywordSheet(fields)) return i;
+    if (fields.some(isKeywordHeader) || scoreFormats(fields).length || nonKeywordSheet(fields))
+      return i;
   }
   for (let i = 0; i < limit; i++) {
     const fields = (records[i] as CsvRecord).fields;
@@ -174,8 +182,12 @@ export function detect(firstBytes: Uint8Array, options: DetectOptions = {}): Det
   const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
   checkDeclaredSize(options.declaredSize, maxBytes);
   const sample =
-    firstBytes.length > DETECT_SAMPLE_BYTES ? firstBytes.subarray(0, DETECT_SAMPLE_BYTES) : firstBytes;
-  const final = sample.length === firstBytes.length && (options.final ?? firstBytes.length < DETECT_SAMPLE_BYTES);
+    firstBytes.length > DETECT_SAMPLE_BYTES
+      ? firstBytes.subarray(0, DETECT_SAMPLE_BYTES)
+      : firstBytes;
+  const final =
+    sample.length === firstBytes.length &&
+    (options.final ?? firstBytes.length < DETECT_SAMPLE_BYTES);
   if (final && firstBytes.length > maxBytes) throw tooLarge(firstBytes.length, maxBytes, false);
   const empty = () => importError("import.empty_file", "The file is empty.", {});
   if (sample.length === 0) throw empty();
@@ -230,7 +242,10 @@ export function detect(firstBytes: Uint8Array, options: DetectOptions = {}): Det
     notes.push(...formatNotes(format));
   } else {
     format = "generic";
-    proposal = proposeMapping(headers, dataRecords.slice(0, 50).map((r) => r.fields));
+    proposal = proposeMapping(
+      headers,
+      dataRecords.slice(0, 50).map((r) => r.fields),
+    );
     mapping = proposalToMapping(proposal);
     mappingSource = "proposed";
     confidence = Math.round(Math.min(0.6, (proposal.keyword?.score ?? 0) * 0.6) * 100) / 100;
@@ -250,7 +265,13 @@ export function detect(firstBytes: Uint8Array, options: DetectOptions = {}): Det
     );
   }
 
-  const numberLocale = options.numberLocale ?? voteLocale(dataRecords.slice(0, 50).map((r) => r.fields), mapping, delimiter);
+  const numberLocale =
+    options.numberLocale ??
+    voteLocale(
+      dataRecords.slice(0, 50).map((r) => r.fields),
+      mapping,
+      delimiter,
+    );
   const preview = previewRows(dataRecords, {
     headers,
     mapping,
@@ -259,7 +280,9 @@ export function detect(firstBytes: Uint8Array, options: DetectOptions = {}): Det
     includeRaw: false,
   });
   if (preview.some((item) => item.kind !== "rejected" && item.volumeLow !== null)) {
-    notes.push("Volumes are given as ranges: the midpoint is used as the volume, with the bounds kept.");
+    notes.push(
+      "Volumes are given as ranges: the midpoint is used as the volume, with the bounds kept.",
+    );
   }
   return {
     encoding: info.encoding,

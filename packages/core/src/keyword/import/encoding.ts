@@ -105,7 +105,14 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       i++;
       continue;
     }
-    const tail = lead >= 0xc2 && lead < 0xe0 ? 1 : lead >= 0xe0 && lead < 0xf0 ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
+    const tail =
+      lead >= 0xc2 && lead < 0xe0
+        ? 1
+        : lead >= 0xe0 && lead < 0xf0
+          ? 2
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 3
+            : -1;
     if (tail < 0) return i;
     for (let k = 1; k <= tail; k++) {
       if (i + k >= bytes.length || ((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
@@ -239,7 +246,8 @@ export async function* toUtf8Chunks(
   const decoder = new Utf16Decoder(info.encoding);
   for await (const chunk of chunks) {
     const text = decoder.write(chunk);
-    if (text.includes("\u0000")) throw binaryFile("nul", "binary data (it contains NUL characters)");
+    if (text.includes("\u0000"))
+      throw binaryFile("nul", "binary data (it contains NUL characters)");
     if (text) yield Buffer.from(text, "utf8");
   }
   const rest = decoder.end();

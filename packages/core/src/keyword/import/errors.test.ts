@@ -43,11 +43,16 @@ describe("binary files", () => {
   });
 
   it("refuses NUL bytes in a UTF-8 file", async () => {
-    await expectCode(parseAll(Buffer.from("keyword\nshoes\u0000\u0000x\nboots\n")), "import.binary_file");
+    await expectCode(
+      parseAll(Buffer.from("keyword\nshoes\u0000\u0000x\nboots\n")),
+      "import.binary_file",
+    );
   });
 
   it("refuses a file full of control bytes", async () => {
-    const junk = Buffer.from(Array.from({ length: 400 }, (_, i) => (i % 3 ? 0x41 : 0x01 + (i % 7))));
+    const junk = Buffer.from(
+      Array.from({ length: 400 }, (_, i) => (i % 3 ? 0x41 : 0x01 + (i % 7))),
+    );
     await expectCode(parseAll(junk), "import.binary_file");
   });
 
@@ -70,7 +75,10 @@ describe("wrong encodings", () => {
   });
 
   it("refuses invalid UTF-8 after the sampled start, while streaming", async () => {
-    const source = chunks(`keyword\n${"tea\n".repeat(30_000)}`, Buffer.from([0xff, 0xfe, 0x41, 0x0a]));
+    const source = chunks(
+      `keyword\n${"tea\n".repeat(30_000)}`,
+      Buffer.from([0xff, 0xfe, 0x41, 0x0a]),
+    );
     await expectCode(parseAll(source), "import.encoding_unsupported");
   });
 
@@ -91,7 +99,10 @@ describe("empty files", () => {
   });
 
   it("refuses a header without rows", async () => {
-    await expectCode(parseAll(Buffer.from("Keyword,Volume,Keyword Difficulty\n")), "import.no_data_rows");
+    await expectCode(
+      parseAll(Buffer.from("Keyword,Volume,Keyword Difficulty\n")),
+      "import.no_data_rows",
+    );
     await expectCode(parseAll(Buffer.from("keyword\n")), "import.no_data_rows");
   });
 
@@ -114,7 +125,9 @@ describe("size limits", () => {
     );
     expect(pulled).toBe(false);
     expect(error.details).toMatchObject({ limit: MAX_FILE_BYTES, declared: true });
-    expect(() => detect(Buffer.from("keyword\nx\n"), { declaredSize: 2 * 1024 ** 3 })).toThrow(VisibleError);
+    expect(() => detect(Buffer.from("keyword\nx\n"), { declaredSize: 2 * 1024 ** 3 })).toThrow(
+      VisibleError,
+    );
   });
 
   it("stops a stream that turns out larger than the limit", async () => {
@@ -130,7 +143,10 @@ describe("size limits", () => {
 describe("CSV bombs", () => {
   it("refuses too many columns", async () => {
     const header = Array.from({ length: MAX_COLUMNS + 50 }, (_, i) => `c${i}`).join(",");
-    const error = await expectCode(parseAll(Buffer.from(`keyword,${header}\nshoes,1\n`)), "import.too_many_columns");
+    const error = await expectCode(
+      parseAll(Buffer.from(`keyword,${header}\nshoes,1\n`)),
+      "import.too_many_columns",
+    );
     expect(error.details).toMatchObject({ line: 1, limit: MAX_COLUMNS });
   });
 
@@ -156,7 +172,10 @@ describe("CSV bombs", () => {
   });
 
   it("refuses an unterminated quote", async () => {
-    await expectCode(parseAll(Buffer.from(`${GSC}"shoes,1,10,10%,1\nboots,2,20,10%,1\n`)), "import.malformed_csv");
+    await expectCode(
+      parseAll(Buffer.from(`${GSC}"shoes,1,10,10%,1\nboots,2,20,10%,1\n`)),
+      "import.malformed_csv",
+    );
     // Past the sample, while streaming.
     const source = chunks(`${GSC}${"tea,1,10,10%,1\n".repeat(20_000)}`, '"boots,2,20,10%,1\n');
     await expectCode(parseAll(source), "import.malformed_csv");
@@ -165,8 +184,16 @@ describe("CSV bombs", () => {
 
 describe("columns", () => {
   it.each([
-    ["Pages.csv", "Top pages,Clicks,Impressions,CTR,Position\nhttps://a.example/,1,2,50%,1\n", "gsc_pages"],
-    ["Countries.csv", "Country,Clicks,Impressions,CTR,Position\nFrance,1,2,50%,1\n", "gsc_countries"],
+    [
+      "Pages.csv",
+      "Top pages,Clicks,Impressions,CTR,Position\nhttps://a.example/,1,2,50%,1\n",
+      "gsc_pages",
+    ],
+    [
+      "Countries.csv",
+      "Country,Clicks,Impressions,CTR,Position\nFrance,1,2,50%,1\n",
+      "gsc_countries",
+    ],
     ["Dates.csv", "Date,Clicks,Impressions,CTR,Position\n2026-01-01,1,2,50%,1\n", "gsc_dates"],
     ["Filters.csv", "Filter,Value\nSearch type,Web\n", "gsc_filters"],
   ])("names the Search Console sheet %s that holds no queries", async (_name, csv, sheet) => {
@@ -181,7 +208,9 @@ describe("columns", () => {
 
   it("refuses a mapping without a keyword column", async () => {
     await expectCode(
-      parseAll(Buffer.from("Keyword,Volume\nshoes,10\n"), { mapping: { keyword: null, volume: "Volume" } }),
+      parseAll(Buffer.from("Keyword,Volume\nshoes,10\n"), {
+        mapping: { keyword: null, volume: "Volume" },
+      }),
       "import.no_keyword_column",
     );
   });
@@ -191,10 +220,15 @@ describe("columns", () => {
       parseAll(Buffer.from("Keyword,Volume\nshoes,10\n"), { mapping: { keyword: "Query" } }),
       "import.mapping_invalid",
     );
-    expect(error.details.fields).toEqual([{ path: "mapping.keyword", message: 'No column "Query" in the file' }]);
+    expect(error.details.fields).toEqual([
+      { path: "mapping.keyword", message: 'No column "Query" in the file' },
+    ]);
   });
 
   it("refuses an unrecognised file until its mapping is confirmed", async () => {
-    await expectCode(parseAll(Buffer.from("Begriff,Anzahl\nschuhe,10\n")), "import.mapping_required");
+    await expectCode(
+      parseAll(Buffer.from("Begriff,Anzahl\nschuhe,10\n")),
+      "import.mapping_required",
+    );
   });
 });

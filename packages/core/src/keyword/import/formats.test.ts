@@ -132,7 +132,10 @@ describe("Ahrefs", () => {
       local: false,
       country: "us",
     });
-    expect(byKeyword("heat pump installers near me")).toMatchObject({ local: true, intent: "transactional" });
+    expect(byKeyword("heat pump installers near me")).toMatchObject({
+      local: true,
+      intent: "transactional",
+    });
     expect(byKeyword("best heat pump brands").cpc).toBe(6.8);
     expect(byKeyword("heat pump doesn’t blow hot air").cpc).toBeNull();
     // A straight apostrophe is the same keyword as the typographic one.
@@ -141,12 +144,19 @@ describe("Ahrefs", () => {
       keyword: "heat pump doesn't blow hot air",
       duplicateOf: { line: 6 },
     });
-    expect(items.find((i) => i.kind === "rejected")).toMatchObject({ line: 8, row: 7, reason: "keyword.too_long" });
+    expect(items.find((i) => i.kind === "rejected")).toMatchObject({
+      line: 8,
+      row: 7,
+      reason: "keyword.too_long",
+    });
   });
 
   it("reads Site Explorer organic keywords with true/false intent columns", async () => {
     const { detection, summary, byKeyword } = await read("ahrefs-site-explorer-organic.csv");
-    expect(detection).toMatchObject({ format: "ahrefs_site_explorer_organic", encoding: "utf-16le" });
+    expect(detection).toMatchObject({
+      format: "ahrefs_site_explorer_organic",
+      encoding: "utf-16le",
+    });
     expect(summary).toMatchObject({ dataRows: 4, accepted: 4 });
     expect(byKeyword("solar panel cost")).toMatchObject({
       volume: 27000,
@@ -161,7 +171,10 @@ describe("Ahrefs", () => {
       country: "us",
       serpFeatures: ["ai_overview", "thumbnail", "people_also_ask", "sitelinks"],
     });
-    expect(byKeyword("sunbright solar login")).toMatchObject({ intent: "navigational", branded: true });
+    expect(byKeyword("sunbright solar login")).toMatchObject({
+      intent: "navigational",
+      branded: true,
+    });
     expect(byKeyword("solar installers near me")).toMatchObject({
       intents: ["commercial", "transactional"],
       local: true,
@@ -196,8 +209,17 @@ describe("Google Keyword Planner", () => {
       volumeHigh: 100000,
       trend: null,
     });
-    expect(byKeyword("insulated garden office pod")).toMatchObject({ volume: 550, volumeLow: 100, volumeHigh: 1000 });
-    expect(byKeyword("potting shed plans free")).toMatchObject({ volume: 5, volumeLow: 0, volumeHigh: 10, cpc: null });
+    expect(byKeyword("insulated garden office pod")).toMatchObject({
+      volume: 550,
+      volumeLow: 100,
+      volumeHigh: 1000,
+    });
+    expect(byKeyword("potting shed plans free")).toMatchObject({
+      volume: 5,
+      volumeLow: 0,
+      volumeHigh: 10,
+      cpc: null,
+    });
   });
 
   it("reads an export trimmed to two columns (Vietnamese keywords, CRLF)", async () => {
@@ -228,7 +250,11 @@ describe("Google Search Console", () => {
     });
     expect(byKeyword("yoga retreat weekend lakeside, beginners welcome").line).toBe(4);
     expect(byKeyword("hot yoga near me").line).toBe(6);
-    expect(byKeyword("yoga mat cleaning spray")).toMatchObject({ impressions: 1204, ctr: 0.0008, position: 17 });
+    expect(byKeyword("yoga mat cleaning spray")).toMatchObject({
+      impressions: 1204,
+      ctr: 0.0008,
+      position: 17,
+    });
     expect(rows.at(-1)?.line).toBe(7);
   });
 
@@ -305,5 +331,66 @@ describe("plain lists", () => {
       '32" smart display',
       "thermostat wiring diagram",
     ]);
+  });
+});
+
+describe("layout variants", () => {
+  const detectText = async (text: string) => {
+    const file = await openKeywordFile(Buffer.from(text));
+    const items: ImportItem[] = [];
+    for await (const item of file.rows()) items.push(item);
+    return {
+      detection: file.detection,
+      rows: items.filter((i): i is AcceptedRow => i.kind === "row"),
+    };
+  };
+
+  it("reads the 9-column Semrush positions layout with snake_case SERP features", async () => {
+    const { detection, rows } = await detectText(
+      'Keyword,Position,Search Volume,Traffic,URL,Keyword Difficulty,CPC,Keyword Intents,SERP Features by Keyword\ncold brew ratio,3,4400,310,https://cafe.example/cold-brew,27,0.52,informational,"people_also_ask,ai_overview,organic"\n',
+    );
+    expect(detection.format).toBe("semrush_organic_positions");
+    expect(rows[0]).toMatchObject({
+      position: 3,
+      volume: 4400,
+      traffic: 310,
+      url: "https://cafe.example/cold-brew",
+      serpFeatures: ["people_also_ask", "ai_overview", "organic"],
+    });
+  });
+
+  it("reads the Ahrefs Keywords Explorer SV trend column as the trend", async () => {
+    const { detection, rows } = await detectText(
+      '#,Keyword,Country,Difficulty,Volume,CPC,CPS,Parent Keyword,Last Update,SERP Features,Global volume,Traffic potential,Global traffic potential,First seen,Intents,Languages,SV trend (01-2025 - 03-2025)\n1,cold brew ratio,us,27,4400,0.52,0.9,cold brew,2026-01-02 10:00:00,AI Overview,6000,9000,12000,2018-01-01,Informational,English,"4100, 4400, 4700"\n',
+    );
+    expect(detection.format).toBe("ahrefs_keywords_explorer");
+    expect(rows[0]).toMatchObject({
+      trend: [4100, 4400, 4700],
+      parentKeyword: "cold brew",
+      volume: 4400,
+    });
+  });
+
+  it("reads the Ubersuggest domain overview layout", async () => {
+    const { detection, rows } = await detectText(
+      "No,Keywords,Volume,Position,Est. Visits,Seo Difficulty,Ranking Url\n1,tiny house kits,5400,1,1735,25,https://homes.example/kits\n",
+    );
+    expect(detection.format).toBe("ubersuggest");
+    expect(rows[0]).toMatchObject({
+      keyword: "tiny house kits",
+      volume: 5400,
+      position: 1,
+      traffic: 1735,
+      difficulty: 25,
+      url: "https://homes.example/kits",
+    });
+  });
+
+  it("asks for confirmation when a Moz-like file lacks Moz's distinctive columns", async () => {
+    const file = await openKeywordFile(
+      Buffer.from("Keyword,Monthly Volume,Difficulty\nrain barrel,880,21\n"),
+    );
+    expect(file.detection).toMatchObject({ format: "generic", needsConfirmation: true });
+    expect(file.detection.mapping).toMatchObject({ keyword: [0], volume: [1], difficulty: [2] });
   });
 });

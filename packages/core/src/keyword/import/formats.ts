@@ -26,7 +26,13 @@ export type FormatId =
   | "generic";
 
 /** Search Console sheets without queries: recognised so the user is told which file to upload. */
-export type NonKeywordSheet = "gsc_pages" | "gsc_countries" | "gsc_devices" | "gsc_dates" | "gsc_search_appearance" | "gsc_filters";
+export type NonKeywordSheet =
+  | "gsc_pages"
+  | "gsc_countries"
+  | "gsc_devices"
+  | "gsc_dates"
+  | "gsc_search_appearance"
+  | "gsc_filters";
 
 /** A detection at or above this confidence parses without the user confirming the mapping. */
 export const CONFIDENT = 0.7;
@@ -83,7 +89,12 @@ function mapSearchConsole(headers: string[]): ColumnMapping {
     const previous = periods.indexOf(period) > 0;
     const field = (
       previous
-        ? { clicks: "previousClicks", impressions: "previousImpressions", ctr: "previousCtr", position: "previousPosition" }
+        ? {
+            clicks: "previousClicks",
+            impressions: "previousImpressions",
+            ctr: "previousCtr",
+            position: "previousPosition",
+          }
         : { clicks: "clicks", impressions: "impressions", ctr: "ctr", position: "position" }
     )[metric as "clicks"] as Field;
     if (!mapping[field] && periods.indexOf(period) < 2) mapping[field] = [i];
@@ -95,8 +106,23 @@ const SPECS: FormatSpec[] = [
   {
     id: "semrush_keyword_magic",
     label: "Semrush Keyword Magic Tool",
-    signature: [["keyword"], ["volume"], ["keyword difficulty"], ["trend", "competitive density", "number of results"]],
-    known: ["keyword", "intent", "volume", "trend", "keyword difficulty", CPC_HEADER, "competitive density", "serp features", "number of results"],
+    signature: [
+      ["keyword"],
+      ["volume"],
+      ["keyword difficulty"],
+      ["trend", "competitive density", "number of results"],
+    ],
+    known: [
+      "keyword",
+      "intent",
+      "volume",
+      "trend",
+      "keyword difficulty",
+      CPC_HEADER,
+      "competitive density",
+      "serp features",
+      "number of results",
+    ],
     distinct: ["competitive density", "number of results", "trend", CPC_HEADER],
     aliases: { competition: ["competitive density"] },
     notes: ["Trend holds relative monthly values (the peak month is 1.00)."],
@@ -114,39 +140,147 @@ const SPECS: FormatSpec[] = [
     label: "Semrush Organic Research (Positions)",
     signature: [["keyword"], ["position"], ["search volume"], ["url"]],
     known: [
-      "keyword", "position", "previous position", "search volume", "keyword difficulty", "cpc", "url", "traffic",
-      "traffic (%)", "traffic cost", "competition", "number of results", "trends", "timestamp",
-      "serp features by keyword", "keyword intents", "position type",
+      "keyword",
+      "position",
+      "previous position",
+      "search volume",
+      "keyword difficulty",
+      "cpc",
+      "url",
+      "traffic",
+      "traffic (%)",
+      "traffic cost",
+      "competition",
+      "number of results",
+      "trends",
+      "timestamp",
+      "serp features by keyword",
+      "keyword intents",
+      "position type",
     ],
-    distinct: ["serp features by keyword", "keyword intents", "traffic (%)", "traffic cost", "position type", "previous position", "trends"],
-    aliases: { volume: ["search volume"], serpFeatures: ["serp features by keyword"], intent: ["keyword intents"] },
-    notes: ["A keyword is listed once per ranking URL: repeats are reported as duplicates of the first row."],
+    distinct: [
+      "serp features by keyword",
+      "keyword intents",
+      "traffic (%)",
+      "traffic cost",
+      "position type",
+      "previous position",
+      "trends",
+    ],
+    aliases: {
+      volume: ["search volume"],
+      serpFeatures: ["serp features by keyword"],
+      intent: ["keyword intents"],
+    },
+    notes: [
+      "A keyword is listed once per ranking URL: repeats are reported as duplicates of the first row.",
+    ],
   },
   {
     id: "ahrefs_keywords_explorer",
     label: "Ahrefs Keywords Explorer",
-    signature: [["keyword"], ["volume"], ["difficulty", "kd"], ["parent keyword", "parent topic", "traffic potential", "global volume", "cps"]],
-    known: [
-      "#", "keyword", "country", "difficulty", "volume", "cpc", "cps", "clicks", "return rate", "parent keyword",
-      "parent topic", "last update", "serp features", "global volume", "traffic potential",
-      "global traffic potential", "first seen", "intents", "languages", /^sv trend\b/, /^sv forecasting trend\b/, "category",
+    signature: [
+      ["keyword"],
+      ["volume"],
+      ["difficulty", "kd"],
+      ["parent keyword", "parent topic", "traffic potential", "global volume", "cps"],
     ],
-    distinct: ["#", "parent keyword", "parent topic", "traffic potential", "global volume", "cps", "first seen", "intents"],
+    known: [
+      "#",
+      "keyword",
+      "country",
+      "difficulty",
+      "volume",
+      "cpc",
+      "cps",
+      "clicks",
+      "return rate",
+      "parent keyword",
+      "parent topic",
+      "last update",
+      "serp features",
+      "global volume",
+      "traffic potential",
+      "global traffic potential",
+      "first seen",
+      "intents",
+      "languages",
+      /^sv trend\b/,
+      /^sv forecasting trend\b/,
+      "category",
+    ],
+    distinct: [
+      "#",
+      "parent keyword",
+      "parent topic",
+      "traffic potential",
+      "global volume",
+      "cps",
+      "first seen",
+      "intents",
+    ],
     aliases: { volume: ["volume"], difficulty: ["difficulty", "kd"], trend: [/^sv trend\b/] },
     notes: ["`Global volume` is kept apart: `volume` is the selected country's volume."],
   },
   {
     id: "ahrefs_site_explorer_organic",
     label: "Ahrefs Site Explorer (Organic keywords)",
-    signature: [["keyword"], ["volume"], ["kd", "difficulty"], ["current position", "position"], ["current url", "url", "organic traffic"]],
-    known: [
-      "keyword", "country code", "location", "language", "entities", "serp features", "volume", "kd", "cpc",
-      "organic traffic", "paid traffic", "current position", "current url", "current url inside", "updated",
-      "navigational", "informational", "commercial", "transactional", "branded", "local", "previous position",
-      "position change", "previous organic traffic", "organic traffic change", "previous url",
-      "current position kind", "previous position kind", "previous date", "current date", "position", "url", "traffic",
+    signature: [
+      ["keyword"],
+      ["volume"],
+      ["kd", "difficulty"],
+      ["current position", "position"],
+      ["current url", "url", "organic traffic"],
     ],
-    distinct: ["current position", "current url", "current url inside", "organic traffic", "navigational", "informational", "commercial", "transactional", "branded", "local", "kd", "entities"],
+    known: [
+      "keyword",
+      "country code",
+      "location",
+      "language",
+      "entities",
+      "serp features",
+      "volume",
+      "kd",
+      "cpc",
+      "organic traffic",
+      "paid traffic",
+      "current position",
+      "current url",
+      "current url inside",
+      "updated",
+      "navigational",
+      "informational",
+      "commercial",
+      "transactional",
+      "branded",
+      "local",
+      "previous position",
+      "position change",
+      "previous organic traffic",
+      "organic traffic change",
+      "previous url",
+      "current position kind",
+      "previous position kind",
+      "previous date",
+      "current date",
+      "position",
+      "url",
+      "traffic",
+    ],
+    distinct: [
+      "current position",
+      "current url",
+      "current url inside",
+      "organic traffic",
+      "navigational",
+      "informational",
+      "commercial",
+      "transactional",
+      "branded",
+      "local",
+      "kd",
+      "entities",
+    ],
     aliases: {
       position: ["current position", "position"],
       url: ["current url", "url"],
@@ -160,12 +294,30 @@ const SPECS: FormatSpec[] = [
     label: "Google Keyword Planner",
     signature: [["keyword"], ["avg. monthly searches"]],
     known: [
-      "keyword", "currency", "segmentation", "avg. monthly searches", "three month change", "yoy change",
-      "competition", "competition (indexed value)", "top of page bid (low range)", "top of page bid (high range)",
-      "ad impression share", "organic impression share", "organic average position", "in account?", "in plan?",
+      "keyword",
+      "currency",
+      "segmentation",
+      "avg. monthly searches",
+      "three month change",
+      "yoy change",
+      "competition",
+      "competition (indexed value)",
+      "top of page bid (low range)",
+      "top of page bid (high range)",
+      "ad impression share",
+      "organic impression share",
+      "organic average position",
+      "in account?",
+      "in plan?",
       GKP_MONTH,
     ],
-    distinct: ["avg. monthly searches", "competition (indexed value)", "top of page bid (low range)", "three month change", GKP_MONTH],
+    distinct: [
+      "avg. monthly searches",
+      "competition (indexed value)",
+      "top of page bid (low range)",
+      "three month change",
+      GKP_MONTH,
+    ],
     aliases: {
       volume: ["avg. monthly searches"],
       competition: ["competition (indexed value)", "competition"],
@@ -181,23 +333,75 @@ const SPECS: FormatSpec[] = [
     known: [...GSC_QUERY_HEADERS, GSC_METRIC],
     distinct: ["top queries", GSC_METRIC],
     map: mapSearchConsole,
-    notes: ["Search Console has no search volume: clicks, impressions, CTR and position are kept, volume stays empty."],
+    notes: [
+      "Search Console has no search volume: clicks, impressions, CTR and position are kept, volume stays empty.",
+    ],
   },
   {
     id: "moz_keyword_explorer",
     label: "Moz Keyword Explorer",
-    signature: [["keyword"], ["monthly volume", "min volume", "max volume"], ["difficulty"], ["organic ctr", "priority", "importance"]],
-    known: ["keyword", "monthly volume", "min volume", "max volume", "difficulty", "organic ctr", "priority", "importance", "relevancy", "notes", "lists", "serp features"],
+    signature: [
+      ["keyword"],
+      ["monthly volume", "min volume", "max volume"],
+      ["difficulty"],
+      ["organic ctr", "priority", "importance"],
+    ],
+    known: [
+      "keyword",
+      "monthly volume",
+      "min volume",
+      "max volume",
+      "difficulty",
+      "organic ctr",
+      "priority",
+      "importance",
+      "relevancy",
+      "notes",
+      "lists",
+      "serp features",
+    ],
     distinct: ["monthly volume", "organic ctr", "priority", "importance"],
     aliases: { volume: ["monthly volume"] },
   },
   {
     id: "ubersuggest",
     label: "Ubersuggest",
-    signature: [["keyword", "keywords"], ["seo difficulty", "sd"]],
-    known: ["no", "keyword", "keywords", "search intent", "search volume", "volume", "cpc", "paid difficulty", "seo difficulty", "sd", "pd", "position", "est. visits", "ranking url", "trend"],
-    distinct: ["no", "seo difficulty", "paid difficulty", "sd", "pd", "est. visits", "ranking url", "search intent"],
-    aliases: { difficulty: ["seo difficulty", "sd"], competition: ["paid difficulty", "pd"], url: ["ranking url"] },
+    signature: [
+      ["keyword", "keywords"],
+      ["seo difficulty", "sd"],
+    ],
+    known: [
+      "no",
+      "keyword",
+      "keywords",
+      "search intent",
+      "search volume",
+      "volume",
+      "cpc",
+      "paid difficulty",
+      "seo difficulty",
+      "sd",
+      "pd",
+      "position",
+      "est. visits",
+      "ranking url",
+      "trend",
+    ],
+    distinct: [
+      "no",
+      "seo difficulty",
+      "paid difficulty",
+      "sd",
+      "pd",
+      "est. visits",
+      "ranking url",
+      "search intent",
+    ],
+    aliases: {
+      difficulty: ["seo difficulty", "sd"],
+      competition: ["paid difficulty", "pd"],
+      url: ["ranking url"],
+    },
   },
 ];
 
@@ -207,7 +411,8 @@ export interface FormatScore {
   confidence: number;
 }
 
-const matchesAny = (header: string, tests: HeaderTest[]) => tests.some((t) => headerMatches(header, t));
+const matchesAny = (header: string, tests: HeaderTest[]) =>
+  tests.some((t) => headerMatches(header, t));
 
 function scoreSpec(spec: FormatSpec, headers: string[]): number {
   const present = headers.filter(Boolean);
@@ -216,14 +421,19 @@ function scoreSpec(spec: FormatSpec, headers: string[]): number {
   if (!spec.signature.every((group) => present.some((h) => matchesAny(h, group)))) return 0;
   const explained = present.filter((h) => matchesAny(h, spec.known)).length / present.length;
   const distinct = spec.distinct.filter((t) => present.some((h) => headerMatches(h, t))).length;
-  const confidence = 0.55 + 0.3 * explained + 0.15 * Math.min(1, distinct / Math.min(3, spec.distinct.length));
+  const confidence =
+    0.55 + 0.3 * explained + 0.15 * Math.min(1, distinct / Math.min(3, spec.distinct.length));
   return Math.round(confidence * 100) / 100;
 }
 
 /** Every known format scored against a header row, best first (formats that do not fit left out). */
 export function scoreFormats(headers: string[]): FormatScore[] {
   const normalized = headers.map(normalizeHeader);
-  return SPECS.map((spec) => ({ format: spec.id, label: spec.label, confidence: scoreSpec(spec, normalized) }))
+  return SPECS.map((spec) => ({
+    format: spec.id,
+    label: spec.label,
+    confidence: scoreSpec(spec, normalized),
+  }))
     .filter((s) => s.confidence > 0)
     .sort((a, b) => b.confidence - a.confidence);
 }
@@ -244,7 +454,8 @@ export function formatMapping(format: FormatId, headers: string[]): ColumnMappin
   if (!spec) return mapByHeaders(headers, FIELD_ALIASES);
   if (spec.map) return spec.map(headers);
   const aliases: Partial<Record<Field, HeaderTest[]>> = {};
-  for (const field of FIELDS) aliases[field] = [...(spec.aliases?.[field] ?? []), ...FIELD_ALIASES[field]];
+  for (const field of FIELDS)
+    aliases[field] = [...(spec.aliases?.[field] ?? []), ...FIELD_ALIASES[field]];
   // Format-specific names decide first, so generic names cannot take their columns.
   const preferred = FIELDS.filter((f) => spec.aliases?.[f]?.length);
   const order = [...preferred, ...FIELDS.filter((f) => !preferred.includes(f))];
@@ -254,7 +465,8 @@ export function formatMapping(format: FormatId, headers: string[]): ColumnMappin
 /** A Search Console sheet that holds no queries (Pages, Countries, ..., Filters). */
 export function nonKeywordSheet(headers: string[]): NonKeywordSheet | null {
   const normalized = headers.map(normalizeHeader);
-  if (normalized.length === 2 && normalized[0] === "filter" && normalized[1] === "value") return "gsc_filters";
+  if (normalized.length === 2 && normalized[0] === "filter" && normalized[1] === "value")
+    return "gsc_filters";
   const first = normalized[0] ?? "";
   const sheet = GSC_DIMENSIONS[first];
   if (!sheet) return null;

@@ -1,9 +1,8 @@
-export * as KeywordImport from "./index";
-
 export type { Delimiter } from "./csv";
 export { type Detection, type DetectOptions, detect } from "./detect";
 export type { EncodingInfo, TextEncoding } from "./encoding";
 export { CONFIDENT, type FormatId, type FormatScore, scoreFormats } from "./formats";
+export * as KeywordImport from "./index";
 export {
   DETECT_SAMPLE_BYTES,
   type ImportErrorCode,
@@ -39,8 +38,8 @@ export type {
 } from "./rows";
 export {
   type CompetitionLevel,
-  type Intent,
   INTENTS,
+  type Intent,
   type NumberLocale,
   parseIntents,
   parseNumber,

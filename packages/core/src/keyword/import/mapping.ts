@@ -114,14 +114,33 @@ export const FIELD_ALIASES: Record<Field, HeaderTest[]> = {
     "sd",
     "keyword difficulty index",
   ],
-  cpc: [CPC_HEADER, "cost per click", "avg. cpc", "average cpc", /^top of page bid \((low|high) range\)$/],
-  competition: ["competitive density", "competition (indexed value)", "competition", "paid difficulty", "pd"],
+  cpc: [
+    CPC_HEADER,
+    "cost per click",
+    "avg. cpc",
+    "average cpc",
+    /^top of page bid \((low|high) range\)$/,
+  ],
+  competition: [
+    "competitive density",
+    "competition (indexed value)",
+    "competition",
+    "paid difficulty",
+    "pd",
+  ],
   intent: ["intent", "intents", "keyword intents", "search intent", ...INTENTS],
   branded: ["branded"],
   local: ["local"],
   serpFeatures: ["serp features", "serp features by keyword", "serp feature", "features"],
   trend: ["trend", "trends", /^sv trend\b/, GKP_MONTH],
-  position: ["position", "current position", "rank", "ranking", "avg. position", "average position"],
+  position: [
+    "position",
+    "current position",
+    "rank",
+    "ranking",
+    "avg. position",
+    "average position",
+  ],
   previousPosition: ["previous position"],
   url: ["url", "current url", "ranking url", "landing page", "page"],
   clicks: ["clicks"],
@@ -190,7 +209,10 @@ export function resolveMapping(input: MappingInput, headers: string[]): ColumnMa
       const index =
         typeof ref === "number" ? ref : normalized.indexOf(normalizeHeader(String(ref)));
       if (!Number.isInteger(index) || index < 0 || index >= Math.max(headers.length, 1)) {
-        fields.push({ path: `mapping.${key}`, message: `No column ${JSON.stringify(ref)} in the file` });
+        fields.push({
+          path: `mapping.${key}`,
+          message: `No column ${JSON.stringify(ref)} in the file`,
+        });
         continue;
       }
       indexes.push(index);
@@ -326,10 +348,16 @@ export function proposeMapping(headers: string[], sampleRows: string[][]): Mappi
       const name = headerScore(normalized[column] ?? "", field);
       const fit = sampleRows.length ? valueFit(field, profile) : name ? 0.5 : 0;
       // Unnamed columns are guessed only for the two fields every keyword table has.
-      let score = name ? 0.6 * name + 0.4 * fit : field === "keyword" || field === "volume" ? 0.5 * fit : 0;
+      let score = name
+        ? 0.6 * name + 0.4 * fit
+        : field === "keyword" || field === "volume"
+          ? 0.5 * fit
+          : 0;
       // Without a header hint the keyword is the longest mostly-text column.
       if (field === "keyword" && !name) {
-        score = score * (profile.averageLength >= 3 ? 1 : 0.5) + Math.min(profile.averageLength, 40) / 1000;
+        score =
+          score * (profile.averageLength >= 3 ? 1 : 0.5) +
+          Math.min(profile.averageLength, 40) / 1000;
       }
       if (score > 0) pairs.push({ field, column, score });
     }
@@ -355,4 +383,3 @@ export function proposalToMapping(proposal: MappingProposal): ColumnMapping {
   }
   return mapping;
 }
-

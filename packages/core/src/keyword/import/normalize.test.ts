@@ -41,7 +41,10 @@ describe("normalizeKeyword", () => {
   it("rejects empty, too long, control and damaged keywords with a reason", () => {
     expect(normalizeKeyword("   ")).toMatchObject({ ok: false, reason: "keyword.empty" });
     expect(normalizeKeyword('""')).toMatchObject({ ok: false, reason: "keyword.empty" });
-    expect(normalizeKeyword("a".repeat(201))).toMatchObject({ ok: false, reason: "keyword.too_long" });
+    expect(normalizeKeyword("a".repeat(201))).toMatchObject({
+      ok: false,
+      reason: "keyword.too_long",
+    });
     expect(normalizeKeyword("a".repeat(200)).ok).toBe(true);
     expect(normalizeKeyword("bad\u0001key")).toMatchObject({
       ok: false,

@@ -4,7 +4,7 @@ import { type TextEncoding, toUtf8Chunks } from "./encoding";
 import type { FormatId } from "./formats";
 import { DETECT_SAMPLE_BYTES, importError, MAX_FILE_BYTES, tooLarge } from "./limits";
 import type { RejectReason } from "./normalize";
-import { type ImportItem, isBlankRow, markDuplicate, readRow, type RowContext } from "./rows";
+import { type ImportItem, isBlankRow, markDuplicate, type RowContext, readRow } from "./rows";
 
 /** What the parser reads: a Node Readable, a web ReadableStream, any async iterable of bytes. */
 export type ByteSource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | Uint8Array;
@@ -118,7 +118,10 @@ export interface KeywordFile {
  * then streams the rows on demand. Memory does not grow with the file, except for the
  * de-duplication index (one entry per distinct keyword).
  */
-export async function openKeywordFile(source: ByteSource, options: ParseOptions = {}): Promise<KeywordFile> {
+export async function openKeywordFile(
+  source: ByteSource,
+  options: ParseOptions = {},
+): Promise<KeywordFile> {
   const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
   checkDeclaredSize(options.declaredSize, maxBytes);
   const prefetch = new Prefetch(toIterable(source));
@@ -157,7 +160,10 @@ export async function openKeywordFile(source: ByteSource, options: ParseOptions 
     const seen = options.dedupe === false ? null : new Map<string, number>();
     const bytes = limitBytes(prefetch.replay(), maxBytes, summary);
     let index = -1;
-    for await (const records of streamRecords(toUtf8Chunks(bytes, detection), detection.delimiter)) {
+    for await (const records of streamRecords(
+      toUtf8Chunks(bytes, detection),
+      detection.delimiter,
+    )) {
       const items: ImportItem[] = [];
       for (const record of records) {
         index++;
@@ -171,7 +177,8 @@ export async function openKeywordFile(source: ByteSource, options: ParseOptions 
         const result = readRow(record.fields, { line: record.line, row: summary.dataRows }, ctx);
         if (result.kind === "rejected") {
           summary.rejected++;
-          summary.rejectedByReason[result.reason] = (summary.rejectedByReason[result.reason] ?? 0) + 1;
+          summary.rejectedByReason[result.reason] =
+            (summary.rejectedByReason[result.reason] ?? 0) + 1;
           items.push(result);
           continue;
         }

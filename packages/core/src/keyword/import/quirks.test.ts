@@ -21,7 +21,8 @@ async function* pieces(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Arr
   for (let i = 0; i < bytes.length; i += size) yield bytes.slice(i, i + size);
 }
 
-const TEXT = "Keyword,Volume\ncafé crème,1200\nhọc tiếng anh,8100\n日本語 キーワード,90\nemoji 😀 search,10\n";
+const TEXT =
+  "Keyword,Volume\ncafé crème,1200\nhọc tiếng anh,8100\n日本語 キーワード,90\nemoji 😀 search,10\n";
 const EXPECTED = [
   ["café crème", 1200],
   ["học tiếng anh", 8100],
@@ -79,7 +80,11 @@ describe("CSV dialects", () => {
     const csv =
       "Keyword research export\nGenerated 2026-01-05, database: US\n\nKeyword,Intent,Volume,Keyword Difficulty,CPC (USD),SERP Features\nwool socks,Commercial,1900,22,0.80,\n";
     const { detection, rows } = await collect(Buffer.from(csv));
-    expect(detection).toMatchObject({ format: "semrush_keyword_magic_compact", headerLine: 4, headerIndex: 2 });
+    expect(detection).toMatchObject({
+      format: "semrush_keyword_magic_compact",
+      headerLine: 4,
+      headerIndex: 2,
+    });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ keyword: "wool socks", line: 5, volume: 1900 });
   });
@@ -88,7 +93,11 @@ describe("CSV dialects", () => {
     const csv =
       "Keyword;Intent;Volume;Keyword Difficulty;CPC (EUR);SERP Features\nwanderschuhe damen;Commercial;1.200;41;0,45;Bildpaket, Bewertungen\nwanderschuhe test;Informational;22.200;38;1,10;\n";
     const { detection, rows } = await collect(Buffer.from(csv));
-    expect(detection).toMatchObject({ delimiter: ";", numberLocale: "eu", format: "semrush_keyword_magic_compact" });
+    expect(detection).toMatchObject({
+      delimiter: ";",
+      numberLocale: "eu",
+      format: "semrush_keyword_magic_compact",
+    });
     expect(rows.map((r) => [r.keyword, r.volume, r.cpc, r.serpFeatures])).toEqual([
       ["wanderschuhe damen", 1200, 0.45, ["bildpaket", "bewertungen"]],
       ["wanderschuhe test", 22200, 1.1, []],
@@ -117,7 +126,10 @@ describe("CSV dialects", () => {
   it("keeps raw cells and lower-cases with the keyword language when asked", async () => {
     const csv = "keyword\nİSTANBUL OTELLERİ\n";
     const { rows } = await collect(Buffer.from(csv), { includeRaw: true, keywordLocale: "tr" });
-    expect(rows[0]).toMatchObject({ keyword: "istanbul otelleri", raw: { keyword: "İSTANBUL OTELLERİ" } });
+    expect(rows[0]).toMatchObject({
+      keyword: "istanbul otelleri",
+      raw: { keyword: "İSTANBUL OTELLERİ" },
+    });
   });
 });
 
@@ -148,11 +160,16 @@ describe("batches", () => {
 });
 
 describe("column mapping", () => {
-  const german = "Suchbegriff,Suchvolumen,Schwierigkeit\nwanderschuhe damen,1200,41\nwanderschuhe herren,900,37\n";
+  const german =
+    "Suchbegriff,Suchvolumen,Schwierigkeit\nwanderschuhe damen,1200,41\nwanderschuhe herren,900,37\n";
 
   it("proposes a mapping by value types when no format is confident, and waits for confirmation", async () => {
     const file = await openKeywordFile(Buffer.from(german));
-    expect(file.detection).toMatchObject({ format: "generic", needsConfirmation: true, mappingSource: "proposed" });
+    expect(file.detection).toMatchObject({
+      format: "generic",
+      needsConfirmation: true,
+      mappingSource: "proposed",
+    });
     expect(file.detection.confidence).toBeLessThan(0.7);
     expect(file.detection.mapping.keyword).toEqual([0]);
     expect(file.detection.mapping.volume).toEqual([1]);
@@ -183,10 +200,16 @@ describe("column mapping", () => {
 
   it("reads a table without a header row through a proposed mapping", async () => {
     const csv = "red running shoes,1000,12\nblue running shoes,2000,30\ngreen trail shoes,800,22\n";
-    const { detection, rows } = await collect(Buffer.from(csv), { mapping: { keyword: 0, volume: 1 } });
+    const { detection, rows } = await collect(Buffer.from(csv), {
+      mapping: { keyword: 0, volume: 1 },
+    });
     expect(detection.headerLine).toBeNull();
     expect(detection.headers).toEqual(["Column 1", "Column 2", "Column 3"]);
-    expect(rows.map((r) => r.keyword)).toEqual(["red running shoes", "blue running shoes", "green trail shoes"]);
+    expect(rows.map((r) => r.keyword)).toEqual([
+      "red running shoes",
+      "blue running shoes",
+      "green trail shoes",
+    ]);
     const proposed = detect(Buffer.from(csv));
     expect(proposed.mapping).toMatchObject({ keyword: [0], volume: [1] });
   });

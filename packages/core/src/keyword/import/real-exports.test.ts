@@ -24,14 +24,38 @@ interface Expectation {
 }
 
 const EXPECTED: [RegExp, Expectation][] = [
-  [/ahrefs\/google_us_.*matching-terms/, { format: "ahrefs_keywords_explorer", metric: { header: "Volume", field: "volume" } }],
-  [/ahrefs_ai_tools\/.*matching-terms/, { format: "ahrefs_keywords_explorer", metric: { header: "Volume", field: "volume" } }],
-  [/organic-keywords/, { format: "ahrefs_site_explorer_organic", metric: { header: "Volume", field: "volume" } }],
-  [/gkp\//, { format: "google_keyword_planner", metric: { header: "Avg. monthly searches", field: "volume" } }],
+  [
+    /ahrefs\/google_us_.*matching-terms/,
+    { format: "ahrefs_keywords_explorer", metric: { header: "Volume", field: "volume" } },
+  ],
+  [
+    /ahrefs_ai_tools\/.*matching-terms/,
+    { format: "ahrefs_keywords_explorer", metric: { header: "Volume", field: "volume" } },
+  ],
+  [
+    /organic-keywords/,
+    { format: "ahrefs_site_explorer_organic", metric: { header: "Volume", field: "volume" } },
+  ],
+  [
+    /gkp\//,
+    {
+      format: "google_keyword_planner",
+      metric: { header: "Avg. monthly searches", field: "volume" },
+    },
+  ],
   [/Queries\.csv$/, { format: "gsc_queries", metric: { header: "Clicks", field: "clicks" } }],
-  [/nifty50/, { format: "semrush_keyword_magic_compact", metric: { header: "Volume", field: "volume" } }],
-  [/organic_positions/, { format: "semrush_organic_positions", metric: { header: "Search Volume", field: "volume" } }],
-  [/full_export\/(Countries|Dates|Devices|Pages|Search appearance|Filters)\.csv$/, { error: "import.no_keyword_column" }],
+  [
+    /nifty50/,
+    { format: "semrush_keyword_magic_compact", metric: { header: "Volume", field: "volume" } },
+  ],
+  [
+    /organic_positions/,
+    { format: "semrush_organic_positions", metric: { header: "Search Volume", field: "volume" } },
+  ],
+  [
+    /full_export\/(Countries|Dates|Devices|Pages|Search appearance|Filters)\.csv$/,
+    { error: "import.no_keyword_column" },
+  ],
 ];
 
 function files(dir: string): string[] {
@@ -97,7 +121,8 @@ function reference(path: string, metric: Expectation["metric"]): Reference {
   return {
     dataRows: rows.length,
     longKeywords: rows.filter((r) => (r[keywordColumn] ?? "").trim().length > 200).length,
-    metricSum: metricColumn < 0 ? null : rows.reduce((sum, r) => sum + (Number(r[metricColumn]) || 0), 0),
+    metricSum:
+      metricColumn < 0 ? null : rows.reduce((sum, r) => sum + (Number(r[metricColumn]) || 0), 0),
   };
 }
 
@@ -116,7 +141,8 @@ describe.skipIf(present.length === 0)("real exports in ../shared/datasets", () =
         const file = await openKeywordFile(readFileSync(path));
         let metricSum = 0;
         for await (const item of file.rows()) {
-          if (item.kind !== "rejected" && expected.metric) metricSum += item[expected.metric.field] ?? 0;
+          if (item.kind !== "rejected" && expected.metric)
+            metricSum += item[expected.metric.field] ?? 0;
         }
         const s = file.summary;
         const ref = reference(path, expected.metric);

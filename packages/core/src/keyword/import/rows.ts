@@ -3,8 +3,8 @@ import { normalizeHeader } from "./mapping";
 import { type NormalizeOptions, normalizeKeyword, type RejectReason } from "./normalize";
 import {
   type CompetitionLevel,
-  type Intent,
   INTENTS,
+  type Intent,
   type NumberLocale,
   nfkc,
   parseBoolean,
@@ -112,7 +112,11 @@ function nonNegative(n: number | null): number | null {
 
 function readIntents(fields: string[], ctx: RowContext) {
   const columns = ctx.mapping.intent ?? [];
-  const found = { intents: [] as Intent[], branded: null as boolean | null, local: null as boolean | null };
+  const found = {
+    intents: [] as Intent[],
+    branded: null as boolean | null,
+    local: null as boolean | null,
+  };
   for (const index of columns) {
     const value = fields[index] ?? "";
     const header = normalizeHeader(ctx.headers[index] ?? "");
@@ -123,7 +127,8 @@ function readIntents(fields: string[], ctx: RowContext) {
       continue;
     }
     const parsed = parseIntents(value);
-    for (const intent of parsed.intents) if (!found.intents.includes(intent)) found.intents.push(intent);
+    for (const intent of parsed.intents)
+      if (!found.intents.includes(intent)) found.intents.push(intent);
     found.branded ??= parsed.branded;
     found.local ??= parsed.local;
   }
@@ -182,8 +187,10 @@ export function readRow(
       value: rawKeyword ? rawKeyword.slice(0, 300) : null,
     };
   }
-  const int = (field: Field) => nonNegative(parseNumber(cell(fields, mapping, field), { locale, kind: "integer" }));
-  const dec = (field: Field) => nonNegative(parseNumber(cell(fields, mapping, field), { locale, kind: "decimal" }));
+  const int = (field: Field) =>
+    nonNegative(parseNumber(cell(fields, mapping, field), { locale, kind: "integer" }));
+  const dec = (field: Field) =>
+    nonNegative(parseNumber(cell(fields, mapping, field), { locale, kind: "decimal" }));
   const pct = (field: Field) => nonNegative(parsePercent(cell(fields, mapping, field), { locale }));
   const rank = (field: Field) => {
     const n = dec(field);
@@ -191,7 +198,8 @@ export function readRow(
   };
   const volume = parseVolume(cell(fields, mapping, "volume"), { locale });
   const intents = readIntents(fields, ctx);
-  const flag = (field: "branded" | "local") => parseBoolean(cell(fields, mapping, field)) ?? intents[field];
+  const flag = (field: "branded" | "local") =>
+    parseBoolean(cell(fields, mapping, field)) ?? intents[field];
   const parent = cell(fields, mapping, "parentKeyword");
   const parentNormalized = parent ? normalizeKeyword(parent, ctx.normalize) : null;
   const competition = readCompetition(cell(fields, mapping, "competition"), ctx);

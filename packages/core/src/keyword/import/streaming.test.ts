@@ -12,7 +12,8 @@ const liveHeap = () => {
 };
 
 const ROWS = 100_000;
-const HEADER = "Keyword,Position,Previous position,Search Volume,Keyword Difficulty,CPC,URL,Traffic,Trends,SERP Features by Keyword,Keyword Intents\n";
+const HEADER =
+  "Keyword,Position,Previous position,Search Volume,Keyword Difficulty,CPC,URL,Traffic,Trends,SERP Features by Keyword,Keyword Intents\n";
 
 /** A 100k-row Semrush positions export generated on the fly: never materialised whole. */
 function generated(progress: { bytes: number; done: boolean }) {
@@ -67,7 +68,12 @@ describe("streaming", () => {
     expect(count).toBe(ROWS);
     expect(kinds).toEqual({ row: 90_000, duplicate: 10_000, rejected: 0 });
     expect(lastVolume).toBe(((ROWS - 1) * 37) % 90_000);
-    expect(file.summary).toMatchObject({ dataRows: ROWS, accepted: 90_000, duplicates: 10_000, bytes: total });
+    expect(file.summary).toMatchObject({
+      dataRows: ROWS,
+      accepted: 90_000,
+      duplicates: 10_000,
+      bytes: total,
+    });
 
     // The parser reads ahead by a bounded amount, not the file.
     expect(total).toBeGreaterThan(15 * 1024 * 1024);

@@ -46,12 +46,22 @@ describe("parseNumber", () => {
     expect(parseNumber("1.200.000")).toBe(1_200_000);
   });
 
-  it.each(["", " ", "-", "—", "n/a", "N/A", "null", "none", "abc", "12 apples and pears", "1,2,3", "1.2.3"])(
-    "%j is not a number",
-    (text) => {
-      expect(parseNumber(text)).toBeNull();
-    },
-  );
+  it.each([
+    "",
+    " ",
+    "-",
+    "—",
+    "n/a",
+    "N/A",
+    "null",
+    "none",
+    "abc",
+    "12 apples and pears",
+    "1,2,3",
+    "1.2.3",
+  ])("%j is not a number", (text) => {
+    expect(parseNumber(text)).toBeNull();
+  });
 });
 
 describe("parseVolume", () => {
@@ -67,7 +77,11 @@ describe("parseVolume", () => {
     expect(parseVolume("100 - 1,000")).toEqual({ volume: 550, low: 100, high: 1000 });
     expect(parseVolume("851-1.7k")).toEqual({ volume: 1276, low: 851, high: 1700 });
     expect(parseVolume("0 – 10")).toEqual({ volume: 5, low: 0, high: 10 });
-    expect(parseVolume("1M to 10M")).toEqual({ volume: 5_500_000, low: 1_000_000, high: 10_000_000 });
+    expect(parseVolume("1M to 10M")).toEqual({
+      volume: 5_500_000,
+      low: 1_000_000,
+      high: 10_000_000,
+    });
   });
 
   it("reads bounds: `<10` and `>1M`", () => {
@@ -95,7 +109,10 @@ describe("parsePercent", () => {
 
 describe("parseIntents", () => {
   it("reads Semrush words, letters and API codes, primary first", () => {
-    expect(parseIntents("Informational, Commercial").intents).toEqual(["informational", "commercial"]);
+    expect(parseIntents("Informational, Commercial").intents).toEqual([
+      "informational",
+      "commercial",
+    ]);
     expect(parseIntents("informational, transactional").intents).toEqual([
       "informational",
       "transactional",
@@ -119,7 +136,9 @@ describe("parseIntents", () => {
   });
 
   it("ignores unknown words and repeats", () => {
-    expect(parseIntents("Unknown, informational, Informational").intents).toEqual(["informational"]);
+    expect(parseIntents("Unknown, informational, Informational").intents).toEqual([
+      "informational",
+    ]);
     expect(parseIntents("").intents).toEqual([]);
   });
 });

@@ -64,7 +64,8 @@ function resolveSeparators(digits: string, options: NumberOptions, scaled: boole
     const isThousands =
       grouped(sep) &&
       !scaled &&
-      (options.kind === "integer" || (sep === "," ? options.locale !== "eu" : options.locale === "eu"));
+      (options.kind === "integer" ||
+        (sep === "," ? options.locale !== "eu" : options.locale === "eu"));
     return isThousands ? d.replace(sep, "") : d.replace(sep, ".");
   }
   return d;
@@ -291,7 +292,10 @@ const TREND_NUMBERS: NumberOptions = { locale: "en", kind: "decimal" };
 /** `"[0,0,3,100]"` (Semrush positions) · `"0.81,1.00"` (Keyword Magic) · `2181, 1845` (Ahrefs). */
 export function parseTrend(text: string | undefined): number[] | null {
   if (!text) return null;
-  const body = text.trim().replace(/^\[|\]$/g, "").trim();
+  const body = text
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .trim();
   if (!body) return null;
   const values: number[] = [];
   for (const token of body.split(/[,;|\s]+/)) {

@@ -45,6 +45,8 @@ const schema = z.object({
   IGNY8_DYNAMO_PORT: port(4101),
   IGNY8_S3_PORT: port(4102),
   IGNY8_WEB_PORT: port(4103),
+  /** The dashboard under `pnpm dev`: auto = web/dist if built, else Vite dev; or force one, or off. */
+  IGNY8_WEB_MODE: z.enum(["auto", "static", "vite", "off"]).default("auto"),
   IGNY8_DATA_DIR: z.string().min(1).optional(),
   /** HS256 key for access tokens and signed cursors (>= 32 chars). AWS: an SST Config secret; local: generated under the data dir. */
   IGNY8_AUTH_SECRET: z.string().min(32).optional(),

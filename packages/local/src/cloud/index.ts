@@ -37,7 +37,7 @@ export interface LocalCloud {
 /** Starts the local cloud; `plan` is the preflight's result (settings parsed, ports free). */
 export async function startLocalCloud(plan?: Plan): Promise<LocalCloud> {
   // A malformed setting or a busy port stops here with one message naming the setting.
-  const { settings, dataDir, webDir } = plan ?? (await preflight());
+  const { settings, dataDir, webDir, webSource } = plan ?? (await preflight());
 
   const apiUrl = `http://${host}:${settings.IGNY8_PORT}`;
   const webUrl = `http://${host}:${settings.IGNY8_WEB_PORT}`;
@@ -117,6 +117,7 @@ export async function startLocalCloud(plan?: Plan): Promise<LocalCloud> {
 
     const dashboard = await startDashboard({
       webDir,
+      source: webSource,
       host,
       port: settings.IGNY8_WEB_PORT,
       apiUrl,

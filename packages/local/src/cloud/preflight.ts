@@ -13,23 +13,27 @@ import { checkPorts, type PortClaim } from "./ports";
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const host = "127.0.0.1";
 
-export function dashboardSource(webDir: string): "static" | "vite" | undefined {
-  if (existsSync(join(webDir, "dist", "index.html"))) return "static";
-  if (
-    ["vite.config.ts", "vite.config.js", "vite.config.mjs"].some((file) =>
-      existsSync(join(webDir, file)),
-    )
-  ) {
-    return "vite";
-  }
-  return undefined;
+export type DashboardSource = "static" | "vite" | undefined;
+
+/** How the dashboard is served: IGNY8_WEB_MODE, or (auto) web/dist if built, else Vite dev. */
+export function dashboardSource(
+  webDir: string,
+  mode: Config.Settings["IGNY8_WEB_MODE"] = "auto",
+): DashboardSource {
+  const built = existsSync(join(webDir, "dist", "index.html"));
+  const configs = ["vite.config.ts", "vite.config.js", "vite.config.mjs"];
+  const vite = configs.some((file) => existsSync(join(webDir, file)));
+  if (mode === "off") return undefined;
+  if (mode === "static") return built ? "static" : undefined;
+  if (mode === "vite") return vite ? "vite" : undefined;
+  return built ? "static" : vite ? "vite" : undefined;
 }
 
 export interface Plan {
   settings: Config.Settings;
   dataDir: string;
   webDir: string;
-  webSource: "static" | "vite" | undefined;
+  webSource: DashboardSource;
 }
 
 export async function preflight(
@@ -38,7 +42,7 @@ export async function preflight(
   const settings = Config.load(env);
   const dataDir = resolve(settings.IGNY8_DATA_DIR ?? join(repoRoot, ".igny8"));
   const webDir = join(repoRoot, "web");
-  const webSource = dashboardSource(webDir);
+  const webSource = dashboardSource(webDir, settings.IGNY8_WEB_MODE);
   const claims: PortClaim[] = [
     { setting: "IGNY8_PORT", port: settings.IGNY8_PORT },
     { setting: "IGNY8_DYNAMO_PORT", port: settings.IGNY8_DYNAMO_PORT },

@@ -6,7 +6,7 @@ import { createAdaptorServer } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { busyPortError } from "./ports";
-import { dashboardSource } from "./preflight";
+import type { DashboardSource } from "./preflight";
 
 /**
  * The dashboard: the built SPA in web/dist served statically (API paths forwarded in-process to
@@ -19,6 +19,8 @@ export type Dashboard =
 
 export interface DashboardOptions {
   webDir: string;
+  /** From the preflight: what to serve (undefined: off). */
+  source: DashboardSource;
   host: string;
   port: number;
   apiUrl: string;
@@ -124,12 +126,15 @@ async function startVite(options: DashboardOptions): Promise<Dashboard> {
 }
 
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const source = dashboardSource(options.webDir);
-  if (source === "static") return serveBuilt(options);
-  if (source === "vite") return startVite(options);
-  return {
-    mode: "off",
-    reason: "web/ has neither a build (web/dist) nor a Vite config yet",
-    stop: async () => {},
-  };
+  if (options.source === "static") return serveBuilt(options);
+  if (options.source === "vite") return startVite(options);
+  const mode = process.env.IGNY8_WEB_MODE ?? "auto";
+  const wanted = mode === "static" ? "a build (web/dist)" : "a Vite config";
+  const reason =
+    mode === "off"
+      ? "IGNY8_WEB_MODE=off"
+      : mode === "auto"
+        ? "web/ has neither a build (web/dist) nor a Vite config yet"
+        : `IGNY8_WEB_MODE=${mode} but web/ has no ${wanted}`;
+  return { mode: "off", reason, stop: async () => {} };
 }

@@ -116,6 +116,24 @@ describe("invitations", () => {
   });
 });
 
+describe("plan limits over HTTP", () => {
+  it("two parallel POST /v1/sites for the last max_sites slot: one 201, one 403 plan.limit_reached, one site stored", async () => {
+    const owner = await signUp(); // free: one site
+    const results = await Promise.all(
+      [1, 2].map((n) => call("POST", "/v1/sites", { token: owner.accessToken, body: { name: `Race ${n}`, url: `https://race${n}.example` } })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 403]);
+    expect(results.find((r) => r.status === 403)!.json.error).toMatchObject({
+      code: "plan.limit_reached",
+      details: { limit: "max_sites", max: 1, current: 1 },
+    });
+    const sites = await call("GET", "/v1/sites", { token: owner.accessToken });
+    expect(sites.json.data).toHaveLength(1);
+    const usage = await call("GET", "/v1/account/usage", { token: owner.accessToken });
+    expect(usage.json.data.limits.find((l: { limit: string }) => l.limit === "max_sites")).toMatchObject({ max: 1, used: 1 });
+  });
+});
+
 describe("members and roles", () => {
   it("owners change roles and restrictions; an account keeps one owner; only owners manage members", async () => {
     const owner = await signUp();

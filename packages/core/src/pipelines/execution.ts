@@ -1,7 +1,7 @@
 import { Entity } from "electrodb";
 import { z } from "zod";
 import { useAccount } from "../actor";
-import { entityConfig } from "../db";
+import { lazyEntity } from "../db";
 import { Page } from "../pagination";
 import { VisibleError } from "../util/error";
 
@@ -89,21 +89,9 @@ const nameSchema = {
   },
 } as const;
 
-// Entities are rebuilt when the client or table changes (tests point them at fresh tables).
-function lazy<T>(build: (config: ReturnType<typeof entityConfig>) => T): () => T {
-  let cache: { client: unknown; table: string; value: T } | undefined;
-  return () => {
-    const config = entityConfig();
-    if (!cache || cache.client !== config.client || cache.table !== config.table) {
-      cache = { client: config.client, table: config.table, value: build(config) };
-    }
-    return cache.value;
-  };
-}
-
-export const ExecutionEntity = lazy((config) => new Entity(executionSchema, config));
-export const ExecutionItemEntity = lazy((config) => new Entity(itemSchema, config));
-const ExecutionNameEntity = lazy((config) => new Entity(nameSchema, config));
+export const ExecutionEntity = lazyEntity((config) => new Entity(executionSchema, config));
+export const ExecutionItemEntity = lazyEntity((config) => new Entity(itemSchema, config));
+const ExecutionNameEntity = lazyEntity((config) => new Entity(nameSchema, config));
 
 const conditionalFailed = (error: unknown) =>
   error instanceof Error &&

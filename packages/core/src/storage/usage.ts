@@ -1,7 +1,7 @@
 import { Entity } from "electrodb";
 import { z } from "zod";
 import { useAccount } from "../actor";
-import { entityConfig } from "../db";
+import { lazyEntity } from "../db";
 import { defineEvent } from "../events";
 import { Limit } from "../limit";
 import { listFolders, prefixSize, sitePrefix } from "./s3";
@@ -75,17 +75,7 @@ const usageSchema = {
   },
 } as const;
 
-let cache:
-  | { client: unknown; table: string; entity: Entity<string, string, string, typeof usageSchema> }
-  | undefined;
-
-function UsageEntity() {
-  const config = entityConfig();
-  if (!cache || cache.client !== config.client || cache.table !== config.table) {
-    cache = { client: config.client, table: config.table, entity: new Entity(usageSchema, config) };
-  }
-  return cache.entity;
-}
+const UsageEntity = lazyEntity((config) => new Entity(usageSchema, config));
 
 /** The site's storage quota in bytes from the account's plan (storage_quota_gb); null = unlimited. */
 export async function quotaBytes(): Promise<number | null> {

@@ -61,6 +61,31 @@ export const pipelines: PipelineDefinition[] = [
       SiteStorageFailed: { handler: "pipeline/site-storage-usage/failed.handler" },
     },
   },
+  {
+    name: "keyword-import",
+    file: "keyword-import.asl.json",
+    description:
+      "Imports an uploaded keyword file: validates and hashes it without writing, then writes keywords in batches with a row-level report.",
+    tasks: {
+      KeywordImportValidate: { handler: "pipeline/keyword-import/validate.handler" },
+      KeywordImportWrite: { handler: "pipeline/keyword-import/write.handler" },
+      KeywordImportFinish: { handler: "pipeline/keyword-import/finish.handler" },
+      KeywordImportFailed: { handler: "pipeline/keyword-import/failed.handler" },
+    },
+  },
+  {
+    name: "cluster-keywords",
+    file: "cluster-keywords.asl.json",
+    description:
+      "Clusters a site's keywords per sector into topic clusters and page groups, keeping clusters people locked or edited.",
+    tasks: {
+      ClusterKeywordsPrepare: { handler: "pipeline/cluster-keywords/prepare.handler" },
+      ClusterKeywordsSector: { handler: "pipeline/cluster-keywords/sector.handler" },
+      ClusterKeywordsSectorFailed: { handler: "pipeline/cluster-keywords/sector-failed.handler" },
+      ClusterKeywordsFinish: { handler: "pipeline/cluster-keywords/finish.handler" },
+      ClusterKeywordsFailed: { handler: "pipeline/cluster-keywords/failed.handler" },
+    },
+  },
 ];
 
 /** The ASL text of a pipeline, exactly as the stacks and the local runner read it. */

@@ -1,0 +1,544 @@
+export * as Idea from "./index";
+
+import { z } from "zod";
+import { useAccount } from "../actor";
+import { Ai } from "../ai";
+import { Authz } from "../authz";
+import { clusterEntity } from "../cluster/cluster.entity";
+import { defineEvent, publish } from "../events";
+import { forCluster } from "../keyword/store";
+import { Limit } from "../limit";
+import { Page } from "../pagination";
+import { SectorId } from "../sector";
+import { sectorEntity } from "../sector/sector.entity";
+import { Site, SiteId } from "../site";
+import { siteEntity } from "../site/site.entity";
+import { Task } from "../task";
+import { Transaction } from "../transaction";
+import { VisibleError } from "../util/error";
+import { fn } from "../util/fn";
+import { createId, idPattern } from "../util/id";
+import { type ContentType, contentTypes, type IdeaItem, ideaEntity, ideaStatuses } from "./idea.entity";
+
+export { contentTypes, ideaStatuses };
+
+export const IdeaId = z.string().regex(idPattern("idea"), "not an idea id").meta({ example: "idea_01hz3v5k8q2w4e6r8t0y2u4i6o" });
+const ClusterId = z.string().regex(idPattern("cluster"), "not a cluster id");
+export const ContentTypeSchema = z.enum(contentTypes);
+
+const Heading = z.string().trim().min(2).max(200);
+export const OutlineSection = z
+  .object({ heading: Heading.meta({ description: "An H2" }), subheadings: z.array(Heading).max(10).meta({ description: "Its H3s" }) })
+  .meta({ id: "IdeaOutlineSection" });
+
+/** One idea as the model must answer it (also the shape people edit). */
+export const Draft = z.object({
+  title: z.string().trim().min(5).max(200),
+  angle: z.string().trim().min(10).max(1000).meta({ description: "What makes this piece worth reading: the take, the audience, the promise" }),
+  contentType: ContentTypeSchema,
+  outline: z.array(OutlineSection).min(3).max(15),
+  targetKeywords: z.array(z.string().trim().min(1).max(200)).min(1).max(20),
+  estimatedWords: z.number().int().min(300).max(10_000),
+});
+export type Draft = z.infer<typeof Draft>;
+
+/** The structured reply of the "ideas" AI function. */
+export const Reply = z.object({ ideas: z.array(Draft).min(1).max(10) });
+
+export const Info = z
+  .object({
+    ideaId: IdeaId,
+    siteId: SiteId,
+    sectorId: SectorId,
+    clusterId: z.string(),
+    clusterName: z.string(),
+    ...Draft.shape,
+    primaryKeyword: z.string(),
+    targetKeywordIds: z.array(z.string()).meta({ description: "Cluster keywords among the targets" }),
+    status: z.enum(ideaStatuses),
+    taskId: z.string().nullable(),
+    offline: z.boolean().meta({ description: "An offline draft (no AI provider configured): rewrite before use" }),
+    provider: z.string(),
+    model: z.string(),
+    regenerations: z.number().int(),
+    editedByUser: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Idea" });
+export type Info = z.infer<typeof Info>;
+
+function serialize(item: IdeaItem): Info {
+  return {
+    ideaId: item.ideaId,
+    siteId: item.siteId,
+    sectorId: item.sectorId,
+    clusterId: item.clusterId,
+    clusterName: item.clusterName,
+    title: item.title,
+    angle: item.angle,
+    contentType: item.contentType,
+    outline: item.outline as Draft["outline"],
+    targetKeywords: item.targetKeywords,
+    estimatedWords: item.estimatedWords,
+    primaryKeyword: item.primaryKeyword,
+    targetKeywordIds: item.targetKeywordIds ?? [],
+    status: item.status,
+    taskId: item.taskId ?? null,
+    offline: item.offline,
+    provider: item.provider,
+    model: item.model,
+    regenerations: item.regenerations,
+    editedByUser: item.editedByUser,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+/** One idea was created (a generation of several publishes one event per idea, in one batch). */
+export const IdeaCreated = defineEvent(
+  "idea.created",
+  z.object({
+    siteId: z.string(),
+    sectorId: z.string(),
+    clusterId: z.string(),
+    ideaId: z.string(),
+    title: z.string(),
+    contentType: z.string(),
+    generationId: z.string(),
+    offline: z.boolean(),
+  }),
+);
+
+// ---------------------------------------------------------------- the AI seam for credits
+
+/** One AI call of the planner, before and after: what billing needs to check and charge. */
+export interface AiCall {
+  function: "ideas";
+  siteId: string;
+  generationId: string;
+  /** Ideas asked for. */
+  count: number;
+}
+
+export interface AiMeter {
+  /** Before the call: throw (e.g. `credits.insufficient`) to refuse it. */
+  before(call: AiCall): Promise<void>;
+  /** After a successful call, with what the provider reported. */
+  after(call: AiCall, result: { usage: Ai.Usage; provider: string; model: string }): Promise<void>;
+}
+
+let meter: AiMeter | undefined;
+
+/**
+ * Billing registers how AI calls are checked and charged (credits); without a meter nothing is
+ * charged. The planner calls it around every AI call it makes.
+ */
+export function useMeter(next: AiMeter | undefined) {
+  meter = next;
+}
+
+// ---------------------------------------------------------------- generation
+
+const MAX_PROMPT_KEYWORDS = 40;
+
+async function provider() {
+  return Ai.resolveProvider(Ai.providerConfigFromEnv());
+}
+
+async function loadCluster(siteId: string, clusterId: string) {
+  const cluster = await clusterEntity().get({ accountId: useAccount(), siteId, clusterId }).go();
+  if (!cluster.data) throw new VisibleError("not_found", "cluster.not_found", "No such cluster in this site", { clusterId });
+  return cluster.data;
+}
+
+interface Context {
+  siteId: string;
+  siteName: string;
+  language: string;
+  sectorName: string;
+  cluster: { clusterId: string; sectorId: string; name: string; hubKeyword?: string };
+  keywords: { keywordId: string; keyword: string; volume?: number; intent?: string }[];
+}
+
+async function contextFor(siteId: string, clusterId: string): Promise<Context> {
+  const accountId = useAccount();
+  const cluster = await loadCluster(siteId, clusterId);
+  const [site, sector, members] = await Promise.all([
+    siteEntity().get({ accountId, siteId }).go({ attributes: ["name", "language"] }),
+    sectorEntity().get({ accountId, siteId, sectorId: cluster.sectorId }).go({ attributes: ["name"] }),
+    forCluster(siteId, clusterId),
+  ]);
+  if (members.length === 0) {
+    throw new VisibleError("input", "idea.cluster_empty", "The cluster has no keywords to write about", { clusterId });
+  }
+  return {
+    siteId,
+    siteName: site.data?.name ?? "",
+    language: site.data?.language ?? "en",
+    sectorName: sector.data?.name ?? "",
+    cluster: { clusterId, sectorId: cluster.sectorId, name: cluster.name, hubKeyword: cluster.hubKeyword },
+    keywords: members.slice(0, MAX_PROMPT_KEYWORDS).map((k) => ({ keywordId: k.keywordId, keyword: k.keyword, volume: k.volume, intent: k.intent })),
+  };
+}
+
+const system =
+  "You are an SEO content strategist. From a topic cluster's keywords, propose distinct content pieces " +
+  "that together cover the topic: each with a specific angle, the right content type, an H2/H3 outline, " +
+  "the cluster keywords it targets (use the keywords as given), and a realistic length. Answer in the site's language.";
+
+function promptFor(context: Context, count: number, options: { contentTypes?: ContentType[]; instructions?: string; avoid?: string[] }) {
+  const lines = [
+    `Site: ${context.siteName}`,
+    `Language: ${context.language}`,
+    `Sector: ${context.sectorName}`,
+    `Cluster: ${context.cluster.name}`,
+    `Primary keyword: ${context.cluster.hubKeyword ?? context.keywords[0]?.keyword ?? context.cluster.name}`,
+    `Number of ideas: ${count}`,
+    `Content types allowed: ${(options.contentTypes ?? contentTypes).join(", ")}`,
+    "Keywords (monthly volume, intent):",
+    ...context.keywords.map((k) => `- ${k.keyword} (${k.volume ?? "?"}, ${k.intent ?? "?"})`),
+  ];
+  if (options.avoid?.length) lines.push("Do not repeat these existing ideas:", ...options.avoid.map((title) => `- ${title}`));
+  if (options.instructions) lines.push(`Instructions: ${options.instructions}`);
+  return lines.join("\n");
+}
+
+async function callModel(context: Context, count: number, options: { contentTypes?: ContentType[]; instructions?: string; avoid?: string[]; variant?: number }) {
+  const generationId = createId("request");
+  const call: AiCall = { function: "ideas", siteId: context.siteId, generationId, count };
+  await meter?.before(call);
+  const ai = await provider();
+  const result = await ai.chat({
+    function: "ideas",
+    system,
+    prompt: promptFor(context, count, options) + (options.variant ? `\nVariant: ${options.variant}` : ""),
+    schema: Reply,
+    schemaName: "content_ideas",
+    inputs: {
+      cluster: context.cluster.name,
+      primaryKeyword: context.cluster.hubKeyword,
+      keywords: context.keywords.map((k) => k.keyword),
+      count,
+      sector: context.sectorName,
+      site: context.siteName,
+      variant: options.variant ?? 0,
+    },
+  });
+  await meter?.after(call, { usage: result.usage, provider: result.provider, model: result.model });
+  const allowed = options.contentTypes;
+  const ideas = result.data.ideas
+    .slice(0, count)
+    .map((draft) => (allowed?.length && !allowed.includes(draft.contentType) ? { ...draft, contentType: allowed[0] as ContentType } : draft));
+  return { ideas, generationId, provider: result.provider, model: result.model };
+}
+
+/** The cluster keywords an idea targets, matched on lower-cased text. */
+function targetIds(context: Context, targets: string[]): string[] {
+  const byText = new Map(context.keywords.map((k) => [k.keyword.toLowerCase(), k.keywordId]));
+  return [...new Set(targets.map((t) => byText.get(t.trim().toLowerCase())).filter((id): id is string => id !== undefined))];
+}
+
+export const GenerateInput = z
+  .strictObject({
+    siteId: SiteId,
+    clusterId: ClusterId,
+    count: z.number().int().min(1).max(10).default(3),
+    contentTypes: z.array(ContentTypeSchema).min(1).max(8).optional().meta({ description: "Only these content types" }),
+    instructions: z.string().trim().max(1000).optional(),
+  })
+  .meta({ id: "IdeaGenerate" });
+
+/**
+ * New ideas for a cluster from the AI port ("ideas" function). The ideas take max_content_ideas
+ * slots in the transaction that creates them; one idea.created event per idea after it.
+ */
+export const generate = fn(GenerateInput, async ({ siteId, clusterId, count, contentTypes: allowed, instructions }) => {
+  await Authz.assert("planner.write", { siteId });
+  const context = await contextFor(siteId, clusterId);
+  // Early feedback: the transaction below is what enforces the limit.
+  await Limit.check({ limit: "max_content_ideas", amount: count });
+  const existing = await ideaEntity().query.byCluster({ accountId: useAccount(), siteId, clusterId }).go({ pages: "all", attributes: ["title"] });
+  const { ideas, generationId, provider: providerName, model } = await callModel(context, count, {
+    contentTypes: allowed,
+    instructions,
+    avoid: existing.data.map((i) => i.title).slice(0, 30),
+  });
+  const accountId = useAccount();
+  const now = new Date().toISOString();
+  const items = ideas.map((draft) => ({
+    accountId,
+    siteId,
+    ideaId: createId("idea"),
+    sectorId: context.cluster.sectorId,
+    clusterId,
+    clusterName: context.cluster.name,
+    ...draft,
+    primaryKeyword: draft.targetKeywords[0] ?? context.cluster.hubKeyword ?? context.cluster.name,
+    targetKeywordIds: targetIds(context, draft.targetKeywords),
+    status: "new" as const,
+    offline: providerName === "offline",
+    provider: providerName,
+    model,
+    generationId,
+    regenerations: 0,
+    editedByUser: false,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  const slot = await Limit.reserve({ limit: "max_content_ideas", amount: items.length });
+  await Transaction.write([slot, ...items.map((item) => Transaction.part(ideaEntity().create(item)))]);
+  await publish(
+    ...items.map((item) =>
+      IdeaCreated.create({
+        siteId,
+        sectorId: item.sectorId,
+        clusterId,
+        ideaId: item.ideaId,
+        title: item.title,
+        contentType: item.contentType,
+        generationId,
+        offline: item.offline,
+      }),
+    ),
+  );
+  return items.map((item) => serialize(item as IdeaItem));
+});
+
+const Key = z.strictObject({ siteId: SiteId, ideaId: IdeaId });
+
+async function load(siteId: string, ideaId: string): Promise<IdeaItem> {
+  const result = await ideaEntity().get({ accountId: useAccount(), siteId, ideaId }).go();
+  if (!result.data) throw new VisibleError("not_found", "idea.not_found", "No such idea in this site", { ideaId });
+  return result.data;
+}
+
+export const get = fn(Key, async ({ siteId, ideaId }) => {
+  await Authz.assert("planner.read", { siteId });
+  return serialize(await load(siteId, ideaId));
+});
+
+export const ListInput = z
+  .strictObject({
+    siteId: SiteId,
+    ...Page.Query,
+    clusterId: ClusterId.optional(),
+    sectorId: SectorId.optional(),
+    status: z.enum(ideaStatuses).optional(),
+    contentType: ContentTypeSchema.optional(),
+  })
+  .meta({ id: "IdeaListQuery" });
+
+/** Ideas of a site (or of one cluster), newest first. */
+export const list = fn(ListInput, async (input): Promise<Page.Result<Info>> => {
+  await Authz.assert("planner.read", { siteId: input.siteId });
+  const accountId = useAccount();
+  const { siteId } = input;
+  const scope = JSON.stringify(["ideas", accountId, siteId, input.clusterId, input.sectorId, input.status, input.contentType]);
+  const query = input.clusterId
+    ? ideaEntity().query.byCluster({ accountId, siteId, clusterId: input.clusterId })
+    : ideaEntity().query.byId({ accountId, siteId });
+  const result = await query
+    .where((attr, op) => {
+      const clauses: string[] = [];
+      if (input.sectorId) clauses.push(op.eq(attr.sectorId, input.sectorId));
+      if (input.status) clauses.push(op.eq(attr.status, input.status));
+      if (input.contentType) clauses.push(op.eq(attr.contentType, input.contentType));
+      return clauses.join(" AND ");
+    })
+    .go({ cursor: Page.decode(input.cursor, scope) ?? null, count: input.limit, order: "desc" });
+  return { items: result.data.map(serialize), cursor: Page.encode(result.cursor, scope) };
+});
+
+export const UpdateInput = z
+  .strictObject({
+    siteId: SiteId,
+    ideaId: IdeaId,
+    title: Draft.shape.title.optional(),
+    angle: Draft.shape.angle.optional(),
+    contentType: ContentTypeSchema.optional(),
+    outline: Draft.shape.outline.optional(),
+    targetKeywords: Draft.shape.targetKeywords.optional(),
+    estimatedWords: Draft.shape.estimatedWords.optional(),
+    status: z.enum(["new", "approved", "rejected"]).optional(),
+  })
+  .meta({ id: "IdeaUpdate" });
+
+/** Edits an idea by hand (marked edited); its status can move between new, approved and rejected. */
+export const update = fn(UpdateInput, async ({ siteId, ideaId, status, ...edits }) => {
+  await Authz.assert("planner.write", { siteId });
+  const current = await load(siteId, ideaId);
+  const changes: Record<string, unknown> = Object.fromEntries(Object.entries(edits).filter(([, v]) => v !== undefined));
+  if (Object.keys(changes).length > 0) changes.editedByUser = true;
+  if (edits.targetKeywords) {
+    changes.primaryKeyword = edits.targetKeywords[0];
+    const members = await forCluster(siteId, current.clusterId);
+    changes.targetKeywordIds = targetIds(
+      { keywords: members.map((k) => ({ keywordId: k.keywordId, keyword: k.keyword })) } as Context,
+      edits.targetKeywords,
+    );
+  }
+  if (status !== undefined && status !== current.status) {
+    if (current.status === "tasked") {
+      throw new VisibleError("conflict", "idea.tasked", "This idea is already a writing task", { ideaId, taskId: current.taskId });
+    }
+    changes.status = status;
+  }
+  if (Object.keys(changes).length === 0) return serialize(current);
+  const result = await ideaEntity().patch({ accountId: useAccount(), siteId, ideaId }).set(changes).go({ response: "all_new" });
+  return serialize(result.data as IdeaItem);
+});
+
+export const RegenerateInput = z
+  .strictObject({
+    siteId: SiteId,
+    ideaId: IdeaId,
+    instructions: z.string().trim().max(1000).optional(),
+  })
+  .meta({ id: "IdeaRegenerate" });
+
+/** Replaces an idea's content with a new generation (same id, no new max_content_ideas slot). */
+export const regenerate = fn(RegenerateInput, async ({ siteId, ideaId, instructions }) => {
+  await Authz.assert("planner.write", { siteId });
+  const current = await load(siteId, ideaId);
+  if (current.status === "tasked") {
+    throw new VisibleError("conflict", "idea.tasked", "This idea is already a writing task; edit the task instead", { ideaId, taskId: current.taskId });
+  }
+  const context = await contextFor(siteId, current.clusterId);
+  const { ideas, generationId, provider: providerName, model } = await callModel(context, 1, {
+    instructions,
+    avoid: [current.title],
+    variant: current.regenerations + 1,
+  });
+  const draft = ideas[0] as Draft;
+  const result = await ideaEntity()
+    .patch({ accountId: useAccount(), siteId, ideaId })
+    .set({
+      ...draft,
+      primaryKeyword: draft.targetKeywords[0] ?? current.primaryKeyword,
+      targetKeywordIds: targetIds(context, draft.targetKeywords),
+      offline: providerName === "offline",
+      provider: providerName,
+      model,
+      generationId,
+      regenerations: current.regenerations + 1,
+      editedByUser: false,
+      status: "new",
+    })
+    .go({ response: "all_new" });
+  return serialize(result.data as IdeaItem);
+});
+
+/** Deletes an idea; its max_content_ideas slot is given back. */
+export const remove = fn(Key, async ({ siteId, ideaId }) => {
+  await Authz.assert("planner.write", { siteId });
+  await Transaction.write([
+    Transaction.part(
+      ideaEntity()
+        .delete({ accountId: useAccount(), siteId, ideaId })
+        .where((attr, op) => op.exists(attr.ideaId)),
+      () => new VisibleError("not_found", "idea.not_found", "No such idea in this site", { ideaId }),
+    ),
+    Limit.release({ limit: "max_content_ideas" }),
+  ]);
+});
+
+// ---------------------------------------------------------------- idea → writing task
+
+/** How the writer builds each idea content type (its task content type and structure). */
+export const taskShape: Record<ContentType, { contentType: Task.ContentType; structure: string }> = {
+  article: { contentType: "post", structure: "article" },
+  guide: { contentType: "post", structure: "guide" },
+  comparison: { contentType: "post", structure: "comparison" },
+  review: { contentType: "post", structure: "review" },
+  listicle: { contentType: "post", structure: "listicle" },
+  "how-to": { contentType: "post", structure: "how_to" },
+  "service-page": { contentType: "service", structure: "service_page" },
+  "hub-page": { contentType: "page", structure: "pillar" },
+};
+
+/** What the writer needs to make a task of an idea. */
+export function toTaskInput(idea: Info | IdeaItem): z.input<typeof Task.IdeaInput> {
+  const shape = taskShape[idea.contentType as ContentType];
+  return {
+    ideaId: idea.ideaId,
+    title: idea.title,
+    primaryKeyword: idea.primaryKeyword,
+    keywords: idea.targetKeywords,
+    contentType: shape.contentType,
+    structure: shape.structure,
+    outline: (idea.outline as Draft["outline"]).map((section) => ({ heading: section.heading, subheadings: section.subheadings })),
+    wordCount: Math.min(10_000, Math.max(100, idea.estimatedWords)),
+    description: idea.angle,
+    sectorId: idea.sectorId,
+    clusterId: idea.clusterId,
+    clusterName: idea.clusterName,
+  };
+}
+
+export const ToTasksInput = z
+  .strictObject({
+    siteId: SiteId,
+    ideaIds: z.array(IdeaId).min(1).max(50),
+  })
+  .meta({ id: "IdeasToTasks" });
+
+export const ToTasksResult = z
+  .object({
+    tasks: z.array(z.object({ ideaId: z.string(), taskId: z.string(), created: z.boolean() })),
+    missing: z.array(z.string()),
+  })
+  .meta({ id: "IdeasToTasksResult" });
+
+/**
+ * Turns ideas into writing tasks, one transaction per idea: the writer's task (create-only per
+ * idea) and the idea's status "tasked". An idea already turned into a task answers that task.
+ */
+export const toTasks = fn(ToTasksInput, async ({ siteId, ideaIds }) => {
+  await Authz.assert("planner.write", { siteId });
+  Authz.assertRole("writer.write");
+  const accountId = useAccount();
+  const tasks: { ideaId: string; taskId: string; created: boolean }[] = [];
+  const missing: string[] = [];
+  for (const ideaId of [...new Set(ideaIds)]) {
+    const idea = await ideaEntity().get({ accountId, siteId, ideaId }).go();
+    if (!idea.data) {
+      missing.push(ideaId);
+      continue;
+    }
+    const existing = await Task.taskForIdea(siteId, ideaId);
+    if (existing) {
+      tasks.push({ ideaId, taskId: existing.taskId, created: false });
+      if (idea.data.status !== "tasked") {
+        await ideaEntity().patch({ accountId, siteId, ideaId }).set({ status: "tasked", taskId: existing.taskId }).go();
+      }
+      continue;
+    }
+    const { task, parts } = Task.ideaParts(siteId, Task.IdeaInput.parse(toTaskInput(idea.data)));
+    try {
+      await Transaction.write([
+        ...parts,
+        Transaction.part(ideaEntity().patch({ accountId, siteId, ideaId }).set({ status: "tasked", taskId: task.taskId })),
+      ]);
+      tasks.push({ ideaId, taskId: task.taskId, created: true });
+    } catch (error) {
+      const raced = error instanceof VisibleError && error.code === "task.idea_taken" ? await Task.taskForIdea(siteId, ideaId) : undefined;
+      if (!raced) throw error;
+      tasks.push({ ideaId, taskId: raced.taskId, created: false });
+    }
+  }
+  return { tasks, missing };
+});
+
+/** A site's ideas go with it (hook run by Site.remove); their slots are given back. */
+Site.onDelete(async ({ siteId }) => {
+  const accountId = useAccount();
+  const ideas = await ideaEntity().query.byId({ accountId, siteId }).go({ pages: "all", attributes: ["ideaId"] });
+  for (let start = 0; start < ideas.data.length; start += 99) {
+    const chunk = ideas.data.slice(start, start + 99);
+    await Transaction.write([
+      ...chunk.map((idea) => Transaction.part(ideaEntity().delete({ accountId, siteId, ideaId: idea.ideaId }))),
+      Limit.release({ limit: "max_content_ideas", amount: chunk.length }),
+    ]);
+  }
+});

@@ -12,11 +12,11 @@ import { buildWorld, tokenFor, type World } from "./testing/world";
  * Property-based fuzzing of every operation's path, query and body against its schema (valid
  * values, wrong types, unknown fields, missing fields, huge strings, Unicode, non-JSON bodies):
  * never a 5xx, and a refused request (4xx) leaves the table exactly as it was. Runs per
- * operation: IGNY8_FUZZ_RUNS (default 25). Seeds are fixed per operation, so a failure replays.
+ * operation: IGNY8_FUZZ_RUNS (default 20). Seeds are fixed per operation, so a failure replays.
  */
 useApiTestEnvironment();
 
-const RUNS = Number(process.env.IGNY8_FUZZ_RUNS ?? 25);
+const RUNS = Number(process.env.IGNY8_FUZZ_RUNS ?? 20);
 const doc = openApiDocument() as unknown as ApiDocument;
 
 // Destructive and operator operations last, so the others keep finding their fixtures.

@@ -62,6 +62,22 @@ export const pipelines: PipelineDefinition[] = [
     },
   },
   {
+    name: "content-generation",
+    file: "content-generation.asl.json",
+    description:
+      "Writes a site's tasks: content, image prompts and images per task, with the plan's max_concurrent_tasks at a time; every AI call is held and charged in credits.",
+    tasks: {
+      ContentStartRun: { handler: "pipeline/content-generation/start-run.handler" },
+      ContentGenerateContent: { handler: "pipeline/content-generation/generate-content.handler" },
+      ContentGenerateImagePrompts: { handler: "pipeline/content-generation/image-prompts.handler" },
+      ContentGenerateImage: { handler: "pipeline/content-generation/generate-image.handler" },
+      ContentFinishTask: { handler: "pipeline/content-generation/finish-task.handler" },
+      ContentTaskFailed: { handler: "pipeline/content-generation/task-failed.handler" },
+      ContentFinishRun: { handler: "pipeline/content-generation/finish-run.handler" },
+      ContentRunFailed: { handler: "pipeline/content-generation/run-failed.handler" },
+    },
+  },
+  {
     name: "keyword-import",
     file: "keyword-import.asl.json",
     description:
@@ -84,6 +100,19 @@ export const pipelines: PipelineDefinition[] = [
       ClusterKeywordsSectorFailed: { handler: "pipeline/cluster-keywords/sector-failed.handler" },
       ClusterKeywordsFinish: { handler: "pipeline/cluster-keywords/finish.handler" },
       ClusterKeywordsFailed: { handler: "pipeline/cluster-keywords/failed.handler" },
+    },
+  },
+  {
+    name: "content-publish",
+    file: "content-publish.asl.json",
+    description:
+      "Publishes content items to their WordPress destinations exactly once each, retrying while WordPress is unavailable; a failed item is recorded with its reason.",
+    tasks: {
+      ContentPublishPrepare: { handler: "pipeline/content-publish/prepare.handler" },
+      ContentPublishItem: { handler: "pipeline/content-publish/publish-one.itemHandler" },
+      ContentPublishItemFailed: { handler: "pipeline/content-publish/item-failed.handler" },
+      ContentPublishFinish: { handler: "pipeline/content-publish/finish.handler" },
+      ContentPublishFailed: { handler: "pipeline/content-publish/failed.handler" },
     },
   },
 ];

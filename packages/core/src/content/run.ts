@@ -1,0 +1,389 @@
+import { z } from "zod";
+import { useAccount, useActor } from "../actor";
+import { estimateTokens } from "../ai";
+import { Author } from "../author";
+import { Authz } from "../authz";
+import { Credits } from "../billing";
+import * as Rates from "../billing/rates";
+import { Limit } from "../limit";
+import { Page } from "../pagination";
+import { Execution, Pipelines } from "../pipelines";
+import { AiConfig, Prompt } from "../prompt";
+import { Site } from "../site";
+import { Task } from "../task";
+import { taskEntity } from "../task/task.entity";
+import { Transaction } from "../transaction";
+import { VisibleError } from "../util/error";
+import { fn } from "../util/fn";
+import { createId, idPattern } from "../util/id";
+import { contentRunEntity } from "./content.entity";
+import { expectedContentTokens, failTask, type RunMode } from "./generate";
+import { find } from "./index";
+
+/**
+ * Content runs: a set of a site's tasks through the content-generation pipeline. Before a run
+ * starts it is estimated (credits per task and step, against the balance and the caps); starting
+ * it claims every task (no other run may take them meanwhile) and takes the plan's
+ * daily_content_tasks slots in one transaction, then starts the pipeline with the plan's
+ * max_concurrent_tasks as the Map's concurrency.
+ */
+
+export const pipeline = "content-generation";
+/** One transaction claims the tasks, takes the limit slots and records the run: at most 98 tasks per run. */
+export const MAX_TASKS = 98;
+/** Concurrency when the plan sets no max_concurrent_tasks. */
+export const DEFAULT_CONCURRENCY = 10;
+/** A claim older than this is assumed abandoned (its run died without releasing it). */
+const STALE_CLAIM_MS = 6 * 60 * 60_000;
+
+const modes = ["full", "images"] as const;
+
+function actorName(): string {
+  const actor = useActor();
+  if (actor.type === "user") return actor.properties.userId;
+  if (actor.type === "apikey") return actor.properties.keyId;
+  return actor.type;
+}
+
+export const RunBody = z
+  .strictObject({
+    taskIds: z.array(Task.TaskId).min(1).max(MAX_TASKS).refine((ids) => new Set(ids).size === ids.length, "task ids repeat"),
+    mode: z.enum(modes).default("full").meta({
+      description: "full: content, image prompts and images; images: only the images of tasks that have content",
+    }),
+  })
+  .meta({ id: "ContentRunEstimateRequest" });
+
+export const StartBody = RunBody.extend({
+  maxCredits: z.number().int().min(1).max(1_000_000_000).optional().meta({
+    description: "Hard cap for this run (at most the account's per-run budget)",
+  }),
+  partial: z.boolean().default(false).meta({
+    description: "Start even when the estimate exceeds what is available (steps that cannot be paid fail with credits.insufficient)",
+  }),
+}).meta({ id: "ContentRunStart" });
+
+export const TaskEstimate = z
+  .object({
+    taskId: z.string(),
+    title: z.string(),
+    content: z.number().int(),
+    imagePrompts: z.number().int(),
+    images: z.number().int(),
+    imageCount: z.number().int(),
+    total: z.number().int(),
+  })
+  .meta({ id: "ContentRunTaskEstimate" });
+
+export const EstimateView = z
+  .object({
+    mode: z.enum(modes),
+    tasks: z.array(TaskEstimate),
+    total: z.number().int().meta({ description: "Expected credits for the whole run" }),
+    rates: Rates.Rates,
+    available: z.number().int(),
+    metered: z.boolean(),
+    budgets: Credits.Budgets,
+    monthCommitted: z.number().int(),
+    runCap: z.number().int().nullable().meta({ description: "The cap this run would have" }),
+    fits: z.boolean().meta({ description: "Within what is available and every cap" }),
+    problems: z.array(z.object({ code: z.string(), message: z.string() })),
+  })
+  .meta({ id: "ContentRunEstimate" });
+export type EstimateView = z.infer<typeof EstimateView>;
+
+const eligible: Record<RunMode, Task.TaskStatus[]> = {
+  full: ["queued", "failed"],
+  images: ["review", "approved", "failed"],
+};
+
+async function loadTasks(siteId: string, taskIds: string[], mode: RunMode): Promise<Task.Stored[]> {
+  const tasks: Task.Stored[] = [];
+  for (const taskId of taskIds) {
+    const task = await Task.find(siteId, taskId);
+    if (!task) throw Task.notFound(taskId);
+    if (!eligible[mode].includes(task.status)) {
+      throw new VisibleError("conflict", "task.status_invalid", `Task ${taskId} is ${task.status}; a ${mode} run takes ${eligible[mode].join(" or ")} tasks`, {
+        taskId,
+      });
+    }
+    if (mode === "images" && !task.contentId) {
+      throw new VisibleError("conflict", "task.no_content", `Task ${taskId} has no content to add images to`, { taskId });
+    }
+    tasks.push(task);
+  }
+  return tasks;
+}
+
+async function estimateTasks(siteId: string, tasks: Task.Stored[], mode: RunMode) {
+  const [rates, ai] = await Promise.all([Rates.current(), AiConfig.providerConfig()]);
+  const site = await Prompt.siteContext(siteId);
+  // Image models of the gpt-image family bill tokens on top of the per-image rate.
+  const billsTokens = Boolean(ai.config) && (ai.config?.imageModel ?? "gpt-image").startsWith("gpt-image");
+  const { Image } = await import("../image");
+  const estimates: z.infer<typeof TaskEstimate>[] = [];
+  for (const task of tasks) {
+    let content = 0;
+    let imagePrompts = 0;
+    if (mode === "full") {
+      const voice = await Author.voiceFor({ siteId, authorId: task.authorId, strategyId: task.strategyId });
+      const rendered = await Prompt.renderFor(`content.${task.contentType}`, Prompt.contentVariables(task, site), { taskId: task.taskId, voice });
+      const promptTokens = estimateTokens([rendered.system, rendered.prompt], 0);
+      content = Rates.cost(rates.content, { tokens: expectedContentTokens(promptTokens, task.wordCount) });
+      if (task.inArticleImages > 0 || task.featuredImage) {
+        imagePrompts = Rates.cost(rates.image_prompts, { tokens: promptTokens / 3 + 150 * (task.inArticleImages + 1) + 200 });
+      }
+    }
+    let imageCount = task.inArticleImages + (task.featuredImage ? 1 : 0);
+    if (mode === "images" && task.contentId) imageCount = (await find(siteId, task.contentId))?.imagePrompts.length ?? imageCount;
+    const images = imageCount * Image.imageCredits(rates, 60, ai.imageSize, billsTokens).expected;
+    estimates.push({ taskId: task.taskId, title: task.title, content, imagePrompts, images, imageCount, total: content + imagePrompts + images });
+  }
+  return { estimates, rates };
+}
+
+async function estimateFor(siteId: string, tasks: Task.Stored[], mode: RunMode, maxCredits?: number): Promise<EstimateView> {
+  const { estimates, rates } = await estimateTasks(siteId, tasks, mode);
+  const total = estimates.reduce((sum, task) => sum + task.total, 0);
+  const balance = await Credits.balance();
+  const runCap = [balance.budgets.perRun, maxCredits ?? null].filter((cap): cap is number => cap !== null).reduce<number | null>(
+    (min, cap) => (min === null ? cap : Math.min(min, cap)),
+    null,
+  );
+  const problems: { code: string; message: string }[] = [];
+  if (balance.metered && total > balance.available) {
+    problems.push({ code: "credits.insufficient", message: `The run needs about ${total} credits; ${balance.available} are available` });
+  }
+  if (runCap !== null && total > runCap) {
+    problems.push({ code: "credits.run_budget_reached", message: `The run needs about ${total} credits; its cap is ${runCap}` });
+  }
+  if (balance.budgets.perMonth !== null && balance.month.committed + total > balance.budgets.perMonth) {
+    problems.push({
+      code: "credits.monthly_budget_reached",
+      message: `The run needs about ${total} credits; ${Math.max(0, balance.budgets.perMonth - balance.month.committed)} are left in this month's budget`,
+    });
+  }
+  return {
+    mode,
+    tasks: estimates,
+    total,
+    rates,
+    available: balance.available,
+    metered: balance.metered,
+    budgets: balance.budgets,
+    monthCommitted: balance.month.committed,
+    runCap,
+    fits: problems.length === 0,
+    problems,
+  };
+}
+
+/** What a run would cost, before it starts (nothing is claimed or charged). */
+export const estimate = fn(RunBody.extend({ siteId: Site.SiteId }), async ({ siteId, taskIds, mode }) => {
+  await Authz.assert("writer.read", { siteId });
+  return estimateFor(siteId, await loadTasks(siteId, taskIds, mode), mode);
+});
+
+export const Started = z
+  .object({
+    runId: z.string().meta({ description: "Also the execution's name" }),
+    executionId: Execution.ExecutionId.meta({ description: "Follow it at GET /v1/executions/{executionId}" }),
+    pipeline: z.literal(pipeline),
+    tasks: z.number().int(),
+    maxConcurrency: z.number().int(),
+    estimate: EstimateView,
+  })
+  .meta({ id: "ContentRunStarted" });
+
+/** The task's generation for this run: failed tasks resume theirs (finished steps are skipped). */
+function nextGeneration(task: Task.Stored, mode: RunMode) {
+  if (mode === "full" && task.status === "failed" && task.generation > 0) return task.generation;
+  return task.generation + 1;
+}
+
+function claimPart(task: Task.Stored, runId: string, generation: number, now: Date): Transaction.Part {
+  const stale = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
+  return Transaction.part(
+    taskEntity()
+      .patch({ accountId: useAccount(), siteId: task.siteId, taskId: task.taskId })
+      .set({ activeRunId: runId, claimedAt: now.toISOString(), generation, status: task.status === "failed" ? "queued" : task.status })
+      .remove(["failureReason"])
+      .where(
+        (attr, op) =>
+          `${op.eq(attr.status, task.status)} AND (${op.notExists(attr.activeRunId)} OR ${op.lt(attr.claimedAt, stale)})`,
+      ),
+    () =>
+      new VisibleError("conflict", "task.busy", `Task ${task.taskId} is in another run or changed meanwhile`, {
+        taskId: task.taskId,
+      }),
+  );
+}
+
+function releaseClaims(tasks: Task.Stored[], runId: string): Transaction.Part[] {
+  return tasks.map((task) =>
+    Transaction.part(
+      taskEntity()
+        .patch({ accountId: useAccount(), siteId: task.siteId, taskId: task.taskId })
+        .set({ status: task.status, generation: task.generation })
+        .remove(["activeRunId", "claimedAt"])
+        .where((attr, op) => op.eq(attr.activeRunId, runId)),
+    ),
+  );
+}
+
+/**
+ * Starts a run: estimate, refuse what cannot be paid (unless `partial`), then claim the tasks and
+ * the daily_content_tasks slots atomically and start the pipeline.
+ */
+export const start = fn(StartBody.extend({ siteId: Site.SiteId }), async ({ siteId, taskIds, mode, maxCredits, partial }) => {
+  await Authz.assert("writer.write", { siteId });
+  const tasks = await loadTasks(siteId, taskIds, mode);
+  const estimated = await estimateFor(siteId, tasks, mode, maxCredits);
+  const blocking = estimated.problems.find((problem) => !partial || problem.code === "credits.run_budget_reached");
+  if (blocking) {
+    throw new VisibleError("payment", blocking.code, blocking.message, {
+      estimate: estimated.total,
+      available: estimated.available,
+      runCap: estimated.runCap,
+    });
+  }
+  const plan = await Limit.currentPlan();
+  const maxConcurrency = Math.min(Math.max(1, plan.limits.max_concurrent_tasks ?? DEFAULT_CONCURRENCY), 40);
+  const runId = createId("contentRun");
+  const now = new Date();
+  const slots = await Limit.reserve({ limit: "daily_content_tasks", siteId, amount: tasks.length, now });
+  const items = tasks.map((task) => ({ taskId: task.taskId, generation: nextGeneration(task, mode) }));
+  const accountId = useAccount();
+  const record = Transaction.part(
+    contentRunEntity().create({
+      accountId,
+      siteId,
+      runId,
+      executionId: "pending",
+      mode,
+      taskIds: tasks.map((task) => task.taskId),
+      runCap: estimated.runCap ?? undefined,
+      estimate: estimated.total,
+      maxConcurrency,
+      createdBy: actorName(),
+      createdAt: now.toISOString(),
+    }),
+  );
+  // The run record, the limit slots and every claim: all or nothing (at most 100 writes).
+  await Transaction.write([slots, record, ...tasks.map((task, i) => claimPart(task, runId, items[i]!.generation, now))]);
+  let executionId: string;
+  try {
+    executionId = await Pipelines.start(
+      pipeline,
+      { siteId, runId, runCap: estimated.runCap, mode, maxConcurrency, items },
+      { executionName: runId },
+    );
+  } catch (error) {
+    await Transaction.write([
+      ...releaseClaims(tasks, runId),
+      Limit.release({ limit: "daily_content_tasks", siteId, amount: tasks.length, window: slots.window }),
+      Transaction.part(contentRunEntity().delete({ accountId, siteId, runId })),
+    ]);
+    throw error;
+  }
+  await contentRunEntity().patch({ accountId, siteId, runId }).set({ executionId }).go();
+  return { runId, executionId, pipeline, tasks: tasks.length, maxConcurrency, estimate: estimated } as z.infer<typeof Started>;
+});
+
+export const RunView = Execution.View.extend({
+  siteId: z.string(),
+  runId: z.string(),
+  executionId: z.string(),
+  mode: z.enum(modes),
+  estimate: z.number().int(),
+  runCap: z.number().int().nullable(),
+  tasks: z.array(
+    z.object({ taskId: z.string(), title: z.string(), status: z.enum(Task.taskStatuses), failureReason: z.string().nullable(), contentId: z.string().nullable() }),
+  ),
+}).meta({ id: "ContentRun" });
+
+export const Summary = z
+  .object({
+    runId: z.string(),
+    executionId: z.string(),
+    mode: z.enum(modes),
+    tasks: z.number().int(),
+    estimate: z.number().int(),
+    status: z.enum(["running", "succeeded", "failed"]),
+    createdAt: z.string(),
+    endedAt: z.string().nullable(),
+  })
+  .meta({ id: "ContentRunSummary" });
+
+export const RunId = z.string().regex(idPattern("contentRun"), "not a run id").meta({ example: "run_01hz3v5k8q2w4e6r8t0y2u4i6o" });
+
+/** A run with its execution's per-task progress and each task's status now. */
+export const get = fn(z.strictObject({ siteId: Site.SiteId, runId: RunId }), async ({ siteId, runId }): Promise<z.infer<typeof RunView>> => {
+  await Authz.assert("writer.read", { siteId });
+  const { data: run } = await contentRunEntity().get({ accountId: useAccount(), siteId, runId }).go();
+  const execution = run ? await Execution.get(run.executionId) : undefined;
+  if (!run || !execution) throw new VisibleError("not_found", "content_run.not_found", "No such content run in this site", { runId });
+  const tasks = [];
+  for (const taskId of run.taskIds) {
+    const task = await Task.find(siteId, taskId);
+    if (!task) continue;
+    tasks.push({ taskId, title: task.title, status: task.status, failureReason: task.failureReason ?? null, contentId: task.contentId ?? null });
+  }
+  return { ...execution, siteId, runId, executionId: run.executionId, mode: run.mode, estimate: run.estimate, runCap: run.runCap ?? null, tasks };
+});
+
+/** The site's runs, newest first. */
+export const list = fn(z.strictObject({ ...Page.Query, siteId: Site.SiteId }), async ({ siteId, cursor, limit }): Promise<Page.Result<z.infer<typeof Summary>>> => {
+  await Authz.assert("writer.read", { siteId });
+  const accountId = useAccount();
+  const scope = JSON.stringify(["content-runs", accountId, siteId]);
+  const result = await contentRunEntity()
+    .query.bySite({ accountId, siteId })
+    .go({ cursor: Page.decode(cursor, scope) ?? null, count: limit, order: "desc" });
+  const items = await Promise.all(
+    result.data.map(async (run) => {
+      const { data: execution } = await Execution.ExecutionEntity()
+        .get({ accountId, executionId: run.executionId })
+        .go({ attributes: ["status", "endedAt"] });
+      return {
+        runId: run.runId,
+        executionId: run.executionId,
+        mode: run.mode,
+        tasks: run.taskIds.length,
+        estimate: run.estimate,
+        status: execution?.status ?? "running",
+        createdAt: run.createdAt,
+        endedAt: execution?.endedAt ?? null,
+      };
+    }),
+  );
+  return { items, cursor: Page.encode(result.cursor, scope) };
+});
+
+/**
+ * Fails every task the run still holds (its pipeline failed as a whole), so no task stays claimed
+ * or silently lost. Returns how many were failed.
+ */
+export async function failRemaining(input: { siteId: string; runId: string; executionId: string; reason: string }): Promise<number> {
+  const { data: run } = await contentRunEntity().get({ accountId: useAccount(), siteId: input.siteId, runId: input.runId }).go();
+  if (!run) return 0;
+  let failed = 0;
+  for (const taskId of run.taskIds) {
+    const task = await Task.find(input.siteId, taskId);
+    if (!task || task.activeRunId !== input.runId) continue;
+    await failTask(
+      {
+        siteId: input.siteId,
+        taskId,
+        runId: input.runId,
+        runCap: run.runCap ?? null,
+        generation: task.generation,
+        executionId: input.executionId,
+        mode: run.mode,
+      },
+      input.reason,
+    );
+    failed++;
+  }
+  return failed;
+}

@@ -1,4 +1,5 @@
 import { isVisibleError } from "@igny8/core/util";
+import type { LocalCloud } from "./cloud";
 import { preflight } from "./cloud/preflight";
 
 /**
@@ -17,25 +18,16 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
-const plan = await preflight().catch(fail);
-const { startLocalCloud } = await import("./cloud");
-const cloud = await startLocalCloud(plan).catch(fail);
-
-const { urls, dashboard, dataDir } = cloud;
-const lines = [
-  `IGNY8 local cloud is up (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-  `  API        ${urls.api}`,
-  `  Health     ${urls.health}`,
-  `  Dashboard  ${dashboard.mode === "off" ? `off: ${dashboard.reason}` : `${dashboard.url} (${dashboard.mode})`}`,
-  `  DynamoDB   ${urls.dynamo}`,
-  `  S3         ${urls.s3}`,
-  `  Data       ${dataDir}`,
-  "Press Ctrl-C to stop.",
-];
-console.log(lines.join("\n"));
-
+// Signals count from the start: one that arrives while starting stops right after start-up.
+let cloud: LocalCloud | undefined;
 let stopping = false;
+let pending: string | undefined;
+
 async function shutdown(signal: string) {
+  if (!cloud) {
+    pending = signal;
+    return;
+  }
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the local cloud...`);
@@ -51,3 +43,21 @@ async function shutdown(signal: string) {
 
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+const plan = await preflight().catch(fail);
+const { startLocalCloud } = await import("./cloud");
+cloud = await startLocalCloud(plan).catch(fail);
+
+const { urls, dashboard, dataDir } = cloud;
+const lines = [
+  `IGNY8 local cloud is up (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  `  API        ${urls.api}`,
+  `  Health     ${urls.health}`,
+  `  Dashboard  ${dashboard.mode === "off" ? `off: ${dashboard.reason}` : `${dashboard.url} (${dashboard.mode})`}`,
+  `  DynamoDB   ${urls.dynamo}`,
+  `  S3         ${urls.s3}`,
+  `  Data       ${dataDir}`,
+  "Press Ctrl-C to stop.",
+];
+console.log(lines.join("\n"));
+if (pending) void shutdown(pending);

@@ -60,28 +60,34 @@ export async function startLocalCloud(plan?: Plan): Promise<LocalCloud> {
   };
 
   try {
-    const dynamo = await startDynamo({
-      path: join(dataDir, "dynamo"),
-      port: settings.IGNY8_DYNAMO_PORT,
-      host,
-    });
-    stops.push(() => dynamo.stop());
-    const s3 = await startS3({
-      directory: join(dataDir, "s3"),
-      port: settings.IGNY8_S3_PORT,
-      host,
-      buckets: [
-        {
-          name: settings.IGNY8_BUCKET,
-          corsOrigins: [
-            webUrl,
-            `http://localhost:${settings.IGNY8_WEB_PORT}`,
-            process.env.IGNY8_WEB_ORIGIN!,
-          ],
-        },
-      ],
-    });
-    stops.push(() => s3.stop());
+    // The API's modules load while the emulators start (clients are made on first use, after
+    // the endpoints below are set).
+    const apiModule = import("@igny8/functions/api");
+    apiModule.catch(() => undefined);
+    const [dynamoStart, s3Start] = await Promise.allSettled([
+      startDynamo({ path: join(dataDir, "dynamo"), port: settings.IGNY8_DYNAMO_PORT, host }),
+      startS3({
+        directory: join(dataDir, "s3"),
+        port: settings.IGNY8_S3_PORT,
+        host,
+        buckets: [
+          {
+            name: settings.IGNY8_BUCKET,
+            corsOrigins: [
+              webUrl,
+              `http://localhost:${settings.IGNY8_WEB_PORT}`,
+              process.env.IGNY8_WEB_ORIGIN!,
+            ],
+          },
+        ],
+      }),
+    ]);
+    if (dynamoStart.status === "fulfilled") stops.push(() => dynamoStart.value.stop());
+    if (s3Start.status === "fulfilled") stops.push(() => s3Start.value.stop());
+    if (dynamoStart.status === "rejected") throw dynamoStart.reason;
+    if (s3Start.status === "rejected") throw s3Start.reason;
+    const dynamo = dynamoStart.value;
+    const s3 = s3Start.value;
     let s3Exit: number | null | undefined;
     s3.exited.then((code) => {
       s3Exit = code;
@@ -109,11 +115,7 @@ export async function startLocalCloud(plan?: Plan): Promise<LocalCloud> {
     stops.push(async () => Scheduler.stopLocal());
     stops.push(() => Bus.idle());
 
-    // Imported now, after the environment points at the emulators.
-    const { app } = await import("@igny8/functions/api");
-    const api = createAdaptorServer({ fetch: app.fetch }) as Server;
-    await listen(api, settings.IGNY8_PORT, host, "IGNY8_PORT");
-    stops.push(() => closeServer(api));
+    const { app } = await apiModule;
 
     const dashboard = await startDashboard({
       webDir,
@@ -179,6 +181,12 @@ export async function startLocalCloud(plan?: Plan): Promise<LocalCloud> {
         : { status: "up", details: { url: dashboard.url, mode: dashboard.mode } },
     );
     stops.push(async () => Health.clear());
+
+    // Last: once /health answers, every component above is up and reported.
+    const api = createAdaptorServer({ fetch: app.fetch }) as Server;
+    await listen(api, settings.IGNY8_PORT, host, "IGNY8_PORT");
+    stops.push(() => closeServer(api));
+
     runner
       .warm()
       .catch((error) =>

@@ -98,7 +98,9 @@ export function tuningFor(
 /**
  * Topic clusters over page groups: page groups become nodes (their inner similarity a self loop),
  * linked by the sum of the topic-level edges between their members; Louvain groups them.
- * Returns the topic of each page group (`pageLabels` is compacted in place).
+ * A keyword that Louvain leaves alone although it has a topic-level link (modularity's
+ * resolution limit on small inputs) joins the topic of its strongest link instead of being
+ * reported unmatched. Returns the topic of each page group (`pageLabels` is compacted in place).
  */
 export function topicsOfPageGroups(
   topicGraph: Graph,
@@ -106,7 +108,31 @@ export function topicsOfPageGroups(
   resolution: number,
 ): Int32Array {
   const pageCount = compact(pageLabels);
-  return louvain(aggregate(topicGraph, pageLabels, pageCount), resolution);
+  const pageGraph = aggregate(topicGraph, pageLabels, pageCount);
+  const topics = louvain(pageGraph, resolution);
+  const keywordsIn = new Int32Array(pageCount);
+  for (const p of pageLabels) keywordsIn[p]!++;
+  const pagesIn = new Int32Array(pageCount);
+  for (const t of topics) pagesIn[t]!++;
+  const alone = (p: number) => keywordsIn[p] === 1 && pagesIn[topics[p]!] === 1;
+  const moved = topics.slice();
+  for (let p = 0; p < pageCount; p++) {
+    if (!alone(p)) continue;
+    let best = -1;
+    let bestWeight = 0;
+    for (let e = pageGraph.offsets[p]!; e < pageGraph.offsets[p + 1]!; e++) {
+      const q = pageGraph.targets[e]!;
+      const w = pageGraph.weights[e]!;
+      // Join real clusters only, so two lone keywords never make a topic of their own here.
+      if (alone(q)) continue;
+      if (w > bestWeight || (w === bestWeight && topics[q]! < topics[best]!)) {
+        best = q;
+        bestWeight = w;
+      }
+    }
+    if (best !== -1) moved[p] = topics[best]!;
+  }
+  return moved;
 }
 
 /**

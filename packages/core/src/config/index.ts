@@ -66,6 +66,13 @@ const schema = z.object({
   IGNY8_LOGIN_FAILURES_IP: z.coerce.number().int().positive().default(50),
   /** Plan given to new sign-ups. */
   IGNY8_DEFAULT_PLAN: z.string().regex(/^[a-z0-9-]{2,40}$/).default("free"),
+  /** How stored secrets (WordPress Application Passwords) are sealed: "kms" (AWS KMS) or "local" (AES-256-GCM). */
+  IGNY8_SECRETS: z.enum(["kms", "local"]).default("local"),
+  /** The KMS key (id, ARN or alias) for IGNY8_SECRETS=kms. */
+  IGNY8_KMS_KEY_ID: z.string().min(1).optional(),
+  IGNY8_KMS_ENDPOINT: z.url().optional(),
+  /** 32-byte key for IGNY8_SECRETS=local (base64 or 64 hex digits); on the local stage, generated under the data dir when unset. */
+  IGNY8_LOCAL_KEY: z.string().min(1).optional(),
 });
 
 export type Settings = z.output<typeof schema>;

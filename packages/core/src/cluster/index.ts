@@ -15,6 +15,8 @@ import { VisibleError } from "../util/error";
 import { fn } from "../util/fn";
 import { createId, idPattern } from "../util/id";
 import { deleteClusters } from "./apply";
+
+export { matchByOverlap } from "./apply";
 import {
   type ClusterItem,
   clusterEntity,
@@ -220,6 +222,23 @@ export const get = fn(Key, async ({ siteId, clusterId }): Promise<Detail> => {
   };
 });
 
+/** The keywords of `ids` that exist, refusing any that is in another sector (nothing written yet). */
+async function sameSector(siteId: string, ids: string[], sectorId: string, field: string) {
+  const items = await getMany(siteId, ids);
+  const foreign = items.find((k) => k.sectorId !== sectorId);
+  if (foreign) {
+    throw new VisibleError(
+      "input",
+      "cluster.sector_mismatch",
+      "Keywords must be in the cluster's sector",
+      {
+        fields: [{ path: field, message: `${foreign.keywordId} is in another sector` }],
+      },
+    );
+  }
+  return items;
+}
+
 export const CreateInput = z
   .strictObject({
     siteId: SiteId,
@@ -235,6 +254,7 @@ export const CreateInput = z
 /** A cluster made by hand (kept by clustering runs); takes a max_clusters slot. */
 export const create = fn(CreateInput, async ({ siteId, sectorId, name, keywordIds, locked }) => {
   await Authz.assert("planner.write", { siteId, sectorId });
+  if (keywordIds?.length) await sameSector(siteId, keywordIds, sectorId, "keywordIds");
   const accountId = useAccount();
   const clusterId = createId("cluster");
   const now = new Date().toISOString();
@@ -396,23 +416,13 @@ export const editKeywords = fn(
     const accountId = useAccount();
     const target = await load(siteId, clusterId);
     const touched = new Set<string>([clusterId]);
+    // Checked before anything is written: a refused request changes nothing.
+    const joining = add?.length ? await sameSector(siteId, add, target.sectorId, "add") : [];
     if (removeIds?.length) {
       const leaving = (await getMany(siteId, removeIds)).filter((k) => k.clusterId === clusterId);
       await detach(siteId, leaving);
     }
-    if (add?.length) {
-      const joining = await getMany(siteId, add);
-      const foreign = joining.find((k) => k.sectorId !== target.sectorId);
-      if (foreign) {
-        throw new VisibleError(
-          "input",
-          "cluster.sector_mismatch",
-          "Keywords must be in the cluster's sector",
-          {
-            fields: [{ path: "add", message: `${foreign.keywordId} is in another sector` }],
-          },
-        );
-      }
+    if (joining.length) {
       const now = new Date().toISOString();
       await mapLimited(joining, 8, async (k) => {
         if (k.clusterId === clusterId) return;

@@ -83,6 +83,13 @@ export const start = fn(StartInput, async ({ siteId, sectorId, ...options }) => 
       },
     );
   }
+  await assertNoRunInProgress(siteId, sectors);
+  const executionId = await Pipelines.start(pipeline, { siteId, sectors, options });
+  return { executionId, sectors };
+});
+
+/** Refuses (409 cluster.run_in_progress) when a run is working on one of the sectors. */
+export async function assertNoRunInProgress(siteId: string, sectors: string[]) {
   for (const id of sectors) {
     const lease = await activeLease(siteId, id);
     if (lease) {
@@ -90,16 +97,11 @@ export const start = fn(StartInput, async ({ siteId, sectorId, ...options }) => 
         "conflict",
         "cluster.run_in_progress",
         "A clustering run is already working on this sector",
-        {
-          sectorId: id,
-          executionId: lease.runId,
-        },
+        { sectorId: id, executionId: lease.runId },
       );
     }
   }
-  const executionId = await Pipelines.start(pipeline, { siteId, sectors, options });
-  return { executionId, sectors };
-});
+}
 
 async function sectorIds(siteId: string): Promise<string[]> {
   const result = await sectorEntity()

@@ -347,7 +347,7 @@ function errorRecord(error: VisibleError) {
 }
 
 /** Runs detection on the uploaded object; file-level problems fail the import (with the reason). */
-async function detectUpload(record: ImportItem, mapping: MappingInput | undefined) {
+async function detectUpload(record: ImportItem, mapping: MappingInput | undefined, options: { recordFailure: boolean }) {
   const head = await Storage.head(record.objectKey);
   if (!head) {
     throw new VisibleError("conflict", "import.not_uploaded", "Upload the file to the upload URL first", { importId: record.importId });
@@ -362,7 +362,7 @@ async function detectUpload(record: ImportItem, mapping: MappingInput | undefine
     });
     return { detection, head };
   } catch (error) {
-    if (isVisibleError(error) && error.code.startsWith("import.")) {
+    if (options.recordFailure && isVisibleError(error) && error.code.startsWith("import.")) {
       const fixable = fixableByMapping(error);
       await patch(record.siteId, record.importId, {
         error: errorRecord(error),
@@ -405,7 +405,7 @@ export const start = fn(StartInput, async ({ siteId, importId, mapping, reimport
     });
   }
   const confirmed = (mapping ?? record.mapping) as MappingInput | undefined;
-  const { detection, head } = await detectUpload(record, confirmed);
+  const { detection, head } = await detectUpload(record, confirmed, { recordFailure: true });
   const described = describeDetection(detection);
   if (detection.needsConfirmation && !confirmed) {
     const updated = await patch(siteId, importId, { status: "needs_mapping", detection: described });
@@ -449,7 +449,7 @@ export const setMapping = fn(MappingInputSchema, async ({ siteId, importId, mapp
       status: record.status,
     });
   }
-  const { detection } = await detectUpload(record, mapping as MappingInput);
+  const { detection } = await detectUpload(record, mapping as MappingInput, { recordFailure: false });
   const described = describeDetection(detection);
   const updated = await patch(siteId, importId, { mapping, detection: described, status: "needs_mapping" });
   return { import: serialize(updated), detection: described };

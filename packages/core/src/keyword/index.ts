@@ -4,7 +4,7 @@ import { z } from "zod";
 import { useAccount } from "../actor";
 import { Authz } from "../authz";
 import { refresh as refreshClusters } from "../cluster/stats";
-import { start as startClusteringRun, Options as ClusteringOptions } from "../cluster/run";
+import { assertNoRunInProgress, Options as ClusteringOptions, start as startClusteringRun } from "../cluster/run";
 import { Page } from "../pagination";
 import { SectorId } from "../sector";
 import { Site, SiteId } from "../site";
@@ -374,6 +374,7 @@ export const bulk = fn(BulkInput, async (input): Promise<BulkResult> => {
       return result;
     }
     case "recluster": {
+      await assertNoRunInProgress(siteId, [...new Set(items.map((k) => k.sectorId))]);
       await detach(siteId, items);
       result.changed = items.length;
       await refreshClusters(siteId, [...clusters]);

@@ -7,10 +7,14 @@ import { account } from "./routes/account";
 import { admin } from "./routes/admin";
 import { apiKeys } from "./routes/api-keys";
 import { auth } from "./routes/auth";
+import { clusters } from "./routes/clusters";
 import { connections } from "./routes/connections";
 import { dev } from "./routes/dev";
 import { executions } from "./routes/executions";
+import { ideas } from "./routes/ideas";
 import { invitations } from "./routes/invitations";
+import { keywordImports } from "./routes/keyword-imports";
+import { keywords } from "./routes/keywords";
 import { me } from "./routes/me";
 import { members } from "./routes/members";
 import { plans } from "./routes/plans";
@@ -39,7 +43,7 @@ app.get("/health", async (c) => {
 app.use("/v1/*", limitBody, client, ipRateLimit, authenticate, accountRateLimit);
 
 /** Every resource module, in the order the reference lists them. Add new modules here. */
-export const routeModules = [auth, me, account, members, invitations, sites, sectors, connections, publishing, executions, apiKeys, plans, admin];
+export const routeModules = [auth, me, account, members, invitations, sites, sectors, keywords, keywordImports, clusters, ideas, connections, publishing, executions, apiKeys, plans, admin];
 for (const module of routeModules) app.route("/v1", module);
 app.route("/v1", dev);
 

@@ -74,7 +74,6 @@ function notFound(strategyId: string) {
 export const CreateInput = z
   .strictObject({
     name: fields.name,
-    siteId: SiteId.optional().meta({ description: "Only tasks of this site may use it" }),
     goals: fields.goals.default(""),
     audience: fields.audience.default(""),
     pillars: fields.pillars.default([]),
@@ -84,7 +83,8 @@ export const CreateInput = z
   })
   .meta({ id: "ContentStrategyCreate" });
 
-export const create = fn(CreateInput, async ({ isDefault, siteId, ...input }) => {
+/** A strategy for the whole account, or (with siteId, from the site's route) for one site only. */
+export const create = fn(CreateInput.extend({ siteId: SiteId.optional() }), async ({ isDefault, siteId, ...input }) => {
   if (siteId) await Authz.assert("writer.write", { siteId });
   else Authz.assertRole("writer.write");
   const accountId = useAccount();

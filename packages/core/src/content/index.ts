@@ -15,7 +15,7 @@ import { taskEntity } from "../task/task.entity";
 import { Transaction } from "../transaction";
 import { VisibleError } from "../util/error";
 import { fn } from "../util/fn";
-import { idPattern } from "../util/id";
+import { createId, idPattern } from "../util/id";
 import { contentEntity, contentVersionEntity, type VersionSource, versionSources } from "./content.entity";
 import { FieldDiff, lineDiff, wordDiff } from "./diff";
 import { buildJsonLd } from "./jsonld";
@@ -589,6 +589,49 @@ export const edit = fn(EditBody.extend(Key.shape), async ({ siteId, contentId, e
     await deriveContext(task),
   );
   return writeChange(current, body, "edit", { note });
+});
+
+export const WriteBody = z
+  .strictObject({
+    title: z.string().trim().min(1).max(300),
+    slug: z.string().trim().min(1).max(200).optional(),
+    metaTitle: z.string().trim().max(200).default(""),
+    metaDescription: z.string().trim().max(500).default(""),
+    excerpt: z.string().trim().max(1000).default(""),
+    html: z.string().min(1).max(400_000).meta({ description: "Sanitized on save" }),
+    faq: z.array(z.strictObject({ question: z.string().trim().min(1).max(300), answer: z.string().trim().min(1).max(2000) })).max(20).default([]),
+    note: z.string().max(300).default(""),
+  })
+  .meta({ id: "ContentWrite" });
+
+/**
+ * Content written by a person for a task that has none yet (version 1); the task moves to review.
+ * Later changes are edits.
+ */
+export const write = fn(WriteBody.extend({ siteId: SiteId, taskId: Task.TaskId }), async ({ siteId, taskId, note, ...draft }) => {
+  await Authz.assert("writer.write", { siteId });
+  const task = await Task.load(siteId, taskId);
+  if (task.contentId || task.activeRunId) {
+    throw new VisibleError("conflict", "content.exists", "This task already has content (edit it) or a run is writing it", { taskId });
+  }
+  const contentId = createId("content");
+  const body = derive({ ...draft, offline: false, provider: "", model: "" }, await deriveContext(task));
+  const { parts, record } = versionParts({
+    current: undefined,
+    identity: { siteId, contentId, taskId, contentType: task.contentType },
+    body,
+    source: "edit",
+    note: note || "Written by hand",
+  });
+  const claim = Transaction.part(
+    taskEntity()
+      .patch({ accountId: useAccount(), siteId, taskId })
+      .set({ contentId, status: "review" })
+      .where((attr, op) => `${op.notExists(attr.contentId)} AND ${op.notExists(attr.activeRunId)}`),
+    () => new VisibleError("conflict", "content.exists", "This task already has content (edit it) or a run is writing it", { taskId }),
+  );
+  await Transaction.write([claim, ...parts]);
+  return serialize(record);
 });
 
 /** Makes an old version the newest again (as a new version; history is never rewritten). */

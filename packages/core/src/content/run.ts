@@ -4,6 +4,7 @@ import { estimateTokens } from "../ai";
 import { Author } from "../author";
 import { Authz } from "../authz";
 import { Credits } from "../billing";
+import { settings } from "../config";
 import * as Rates from "../billing/rates";
 import { Limit } from "../limit";
 import { Page } from "../pagination";
@@ -246,6 +247,10 @@ export const start = fn(StartBody.extend({ siteId: Site.SiteId }), async ({ site
       available: estimated.available,
       runCap: estimated.runCap,
     });
+  }
+  // Nothing is claimed when no pipeline could start (locally: no runner, e.g. outside `pnpm dev`).
+  if (settings().IGNY8_PIPELINES === "local" && !Pipelines.hasRunner()) {
+    throw new VisibleError("unavailable", "pipeline.runner_missing", "No local pipeline runner is running; start the local cloud with `pnpm dev`");
   }
   const plan = await Limit.currentPlan();
   const maxConcurrency = Math.min(Math.max(1, plan.limits.max_concurrent_tasks ?? DEFAULT_CONCURRENCY), 40);

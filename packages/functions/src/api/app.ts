@@ -21,6 +21,13 @@ import { plans } from "./routes/plans";
 import { publishing } from "./routes/publishing";
 import { sectors } from "./routes/sectors";
 import { sites } from "./routes/sites";
+import { authors } from "./routes/authors";
+import { contentRuns } from "./routes/content-runs";
+import { contents } from "./routes/contents";
+import { credits } from "./routes/credits";
+import { images } from "./routes/images";
+import { prompts } from "./routes/prompts";
+import { tasks } from "./routes/tasks";
 
 /**
  * The Hono app: the same object runs in Lambda (lambda.ts) and in `pnpm dev` (@hono/node-server).
@@ -43,7 +50,7 @@ app.get("/health", async (c) => {
 app.use("/v1/*", limitBody, client, ipRateLimit, authenticate, accountRateLimit);
 
 /** Every resource module, in the order the reference lists them. Add new modules here. */
-export const routeModules = [auth, me, account, members, invitations, sites, sectors, keywords, keywordImports, clusters, ideas, connections, publishing, executions, apiKeys, plans, admin];
+export const routeModules = [auth, me, account, members, invitations, sites, sectors, keywords, keywordImports, clusters, ideas, connections, publishing, tasks, contents, images, contentRuns, prompts, authors, credits, executions, apiKeys, plans, admin];
 for (const module of routeModules) app.route("/v1", module);
 app.route("/v1", dev);
 

@@ -7,7 +7,7 @@
  *    similarity evaluations, how many all-pairs edges the blocking finds, and how alike the
  *    resulting clusterings are.
  */
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import {
   allPairsNeighbours,
   analyzerFor,
@@ -31,7 +31,9 @@ const seconds = (from: number) => (performance.now() - from) / 1000;
 const mb = (kb: number) => Math.round(kb / 1024);
 
 console.log(
-  `node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? "cpu"}), seed 42`,
+  `node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? "cpu"}), seed 42, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")} (other processes share these cores: wall time includes waiting for them)`,
 );
 
 // 1. The full run.
@@ -44,6 +46,7 @@ console.log(
 );
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 const phaseEnds: [ClusterPhase, number][] = [];
 const result = await clusterKeywords({
   keywords,
@@ -53,12 +56,14 @@ const result = await clusterKeywords({
   },
 });
 const wall = seconds(started);
+const cpu = process.cpuUsage(cpuStart);
 const peakRss = process.resourceUsage().maxRSS; // kB, whole process so far
 console.log(`\n== ${keywords.length} keywords, offline method, granularity medium ==`);
 printTable(
   ["metric", "value"],
   [
     ["wall time (s)", wall.toFixed(2)],
+    ["CPU time of this process (s, user + system)", ((cpu.user + cpu.system) / 1e6).toFixed(2)],
     ["peak RSS of the process (MB)", String(mb(peakRss))],
     ["RSS before the run (MB)", String(Math.round(rssBefore / 2 ** 20))],
     ["similarity evaluations", String(result.stats.similarityEvaluations)],

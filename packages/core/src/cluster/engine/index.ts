@@ -1,8 +1,8 @@
 export * as ClusterEngine from "./index";
 
+export { granularityValue } from "./validate";
 export {
   clusterKeywords,
-  granularityValue,
   topicsOfPageGroups,
   tuningFor,
   twoLevelLabels,

@@ -22,8 +22,9 @@ export function compareHub(a: KeywordInput, b: KeywordInput): number {
 
 /**
  * A readable name: the words most members share (in at least half of them) are the cluster's core;
- * the name is the highest-volume, then shortest, member that contains the whole core. When no
- * member holds it all, the member whose words are most shared across the cluster.
+ * the name is the member with the fewest words that contains the whole core (then the highest
+ * volume): the short head phrase, "ai marketing tools" rather than "best ai marketing tools
+ * 2025". When no member holds it all, the member whose words are most shared across the cluster.
  */
 export function clusterName(members: number[], context: SummaryContext): string {
   const { keywords, stems } = context;
@@ -37,7 +38,9 @@ export function clusterName(members: number[], context: SummaryContext): string 
     return core.every((stem) => own.has(stem));
   });
   if (core.length > 0 && holders.length > 0) {
-    holders.sort((a, b) => compareHub(keywords[a]!, keywords[b]!));
+    holders.sort(
+      (a, b) => stems[a]!.length - stems[b]!.length || compareHub(keywords[a]!, keywords[b]!),
+    );
     return keywords[holders[0]!]!.keyword;
   }
   let best = members[0]!;

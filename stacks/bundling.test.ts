@@ -57,14 +57,14 @@ describe("native addons in a Lambda bundle", () => {
   it("refuses such a bundle when deploying and only warns in an offline synth", async () => {
     const dir = bundle({ "api/argon2.linux-x64-gnu-ABC.node": elf(0x3e) });
     const props = { handler: "packages/functions/src/api/lambda.handler" };
-    await expect(nodeBundling(false).hooks!.afterBuild!(props, dir)).rejects.toThrow(
+    await expect(nodeBundling({ offline: false }).hooks!.afterBuild!(props, dir)).rejects.toThrow(
       /lambda\.handler: native addon\(s\) without a linux-arm64 build in the bundle: argon2/,
     );
     const warnings: string[] = [];
     const warn = console.warn;
     console.warn = (message: string) => warnings.push(message);
     try {
-      await nodeBundling(true).hooks!.afterBuild!(props, dir);
+      await nodeBundling({ offline: true }).hooks!.afterBuild!(props, dir);
     } finally {
       console.warn = warn;
     }
@@ -72,7 +72,17 @@ describe("native addons in a Lambda bundle", () => {
   });
 
   it("bundles native addons as files beside the code, with source maps only when deploying", () => {
-    expect(nodeBundling(false).nodejs).toEqual({ loader: { ".node": "copy" } });
-    expect(nodeBundling(true).nodejs).toEqual({ loader: { ".node": "copy" }, sourcemap: false });
+    expect(nodeBundling({ offline: false }).nodejs).toEqual({ loader: { ".node": "copy" } });
+    expect(nodeBundling({ offline: true }).nodejs).toEqual({
+      loader: { ".node": "copy" },
+      sourcemap: false,
+    });
+  });
+
+  it("compiles only the handlers' own files for the tests, and never when deploying", () => {
+    expect(nodeBundling({ offline: true, entryOnly: true }).nodejs?.esbuild).toEqual({
+      packages: "external",
+    });
+    expect(() => nodeBundling({ offline: false, entryOnly: true })).toThrow(/offline synths only/);
   });
 });

@@ -43,15 +43,32 @@ export function addonsMissing(dir: string, architecture: "arm64" | "x86_64"): st
     .sort();
 }
 
+export interface BundlingOptions {
+  /** An offline synth (tests, `pnpm synth`): produces templates, deploys nothing. */
+  offline: boolean;
+  /**
+   * Compile each handler's own file and leave every package import external. For the tests of
+   * the finished app: each handler is still resolved and compiled, in a fraction of the time
+   * (a full bundle of every pipeline task takes minutes on a small machine). Never for deploys.
+   */
+  entryOnly?: boolean;
+}
+
 /**
  * Bundling shared by our Lambdas: native addons are copied beside the bundle, and a bundle whose
  * addons cannot load on arm64 is refused, since such a function would crash on its first request.
- * An offline synth (tests, `pnpm synth`) only warns: it produces templates, it deploys nothing.
+ * An offline synth only warns: it produces templates, it deploys nothing.
  */
-export function nodeBundling(offline: boolean): Pick<FunctionProps, "nodejs" | "hooks"> {
+export function nodeBundling(options: BundlingOptions): Pick<FunctionProps, "nodejs" | "hooks"> {
+  const { offline, entryOnly = false } = options;
+  if (entryOnly && !offline) throw new Error("Entry-only bundles are for offline synths only");
   return {
-    // Source maps only serve SST's console, which needs a deploy; offline they are wasted work.
-    nodejs: { loader: { ".node": "copy" }, ...(offline ? { sourcemap: false } : {}) },
+    nodejs: {
+      loader: { ".node": "copy" },
+      // Source maps only serve SST's console, which needs a deploy; offline they are wasted work.
+      ...(offline ? { sourcemap: false } : {}),
+      ...(entryOnly ? { esbuild: { packages: "external" } } : {}),
+    },
     hooks: {
       async afterBuild(props, out) {
         const missing = addonsMissing(out, "arm64");

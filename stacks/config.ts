@@ -42,6 +42,9 @@ export function isOffline(app: App): boolean {
   return value === true || value === "true";
 }
 
+/** CDK context flag of the offline tests: `"entry"` compiles handlers without their packages. */
+export const BUNDLE_CONTEXT = "igny8:bundle";
+
 /**
  * A path inside the repository. `sst deploy` bundles sst.config.ts and its stacks into one file at
  * the root, so `import.meta.url` cannot locate files there; the project root can.
@@ -59,5 +62,6 @@ export const lambdaRuntime = {
 
 /** Runtime and bundling of every Lambda of the app. */
 export function functionDefaults(app: App): FunctionProps {
-  return { ...lambdaRuntime, ...nodeBundling(isOffline(app)) };
+  const entryOnly = app.node.tryGetContext(BUNDLE_CONTEXT) === "entry";
+  return { ...lambdaRuntime, ...nodeBundling({ offline: isOffline(app), entryOnly }) };
 }

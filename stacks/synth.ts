@@ -19,7 +19,7 @@ import type { SSTConfig } from "sst";
 import { App } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
 import { load } from "sst/stacks/build.js";
-import { OFFLINE_CONTEXT } from "./config";
+import { BUNDLE_CONTEXT, OFFLINE_CONTEXT } from "./config";
 
 export const OFFLINE_ACCOUNT = "123456789012";
 export const OFFLINE_REGION = "us-east-1";
@@ -30,10 +30,14 @@ export interface SynthResult {
   templates: { stack: string; file: string }[];
 }
 
-export async function synthesize(options: {
+export interface SynthOptions {
   stage: string;
   outdir?: string;
-}): Promise<SynthResult> {
+  /** "full" (default) bundles every function as a deploy would; "entry" is for the tests. */
+  bundle?: "full" | "entry";
+}
+
+export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const { stage } = options;
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(stage)) {
     throw new Error(
@@ -58,7 +62,10 @@ export async function synthesize(options: {
         account: OFFLINE_ACCOUNT,
         region: OFFLINE_REGION,
       },
-      { outdir, context: { [OFFLINE_CONTEXT]: true } },
+      {
+        outdir,
+        context: { [OFFLINE_CONTEXT]: true, [BUNDLE_CONTEXT]: options.bundle ?? "full" },
+      },
     );
     await config.stacks(app);
     await app.finish();
@@ -76,7 +83,7 @@ export async function synthesize(options: {
   }
 }
 
-function parseArgs(argv: string[]): { stage: string; outdir?: string } {
+function parseArgs(argv: string[]): SynthOptions {
   let stage = "dev";
   let outdir: string | undefined;
   for (let i = 0; i < argv.length; i++) {

@@ -40,7 +40,7 @@ function fromChanges(field: string, changes: { value: string; added: boolean; re
 export function wordDiff(field: string, before: string, after: string): FieldDiff {
   if (before === after) return { field, changed: false, inserted: 0, deleted: 0, parts: before ? [{ op: "equal", text: before }] : [] };
   const changes = diffWords(before, after);
-  const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
+  const words = (text: string) => text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
   const result = fromChanges(field, changes);
   return {
     ...result,

@@ -22,8 +22,8 @@ export function compareHub(a: KeywordInput, b: KeywordInput): number {
 
 /**
  * A readable name: the words most members share (in at least half of them) are the cluster's core;
- * the name is the member with the fewest words that contains the whole core (then the highest
- * volume): the short head phrase, "ai marketing tools" rather than "best ai marketing tools
+ * the name is the member with the fewest content words that contains the whole core (then the
+ * shortest text, then the highest volume): the short head phrase, "ai marketing tools" rather than "best ai marketing tools
  * 2025". When no member holds it all, the member whose words are most shared across the cluster.
  */
 export function clusterName(members: number[], context: SummaryContext): string {
@@ -39,7 +39,10 @@ export function clusterName(members: number[], context: SummaryContext): string 
   });
   if (core.length > 0 && holders.length > 0) {
     holders.sort(
-      (a, b) => stems[a]!.length - stems[b]!.length || compareHub(keywords[a]!, keywords[b]!),
+      (a, b) =>
+        stems[a]!.length - stems[b]!.length ||
+        keywords[a]!.keyword.length - keywords[b]!.keyword.length ||
+        compareHub(keywords[a]!, keywords[b]!),
     );
     return keywords[holders[0]!]!.keyword;
   }

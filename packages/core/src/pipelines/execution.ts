@@ -3,6 +3,7 @@ import { z } from "zod";
 import { useAccount } from "../actor";
 import { lazyEntity } from "../db";
 import { Page } from "../pagination";
+import { Authz } from "../authz";
 import { VisibleError } from "../util/error";
 
 /**
@@ -333,11 +334,20 @@ async function items(id: string): Promise<ExecutionItemView[]> {
   }));
 }
 
+/**
+ * An execution that works on one site (its input names a `siteId`) is visible only to actors
+ * whose site restriction includes that site, like every other site-scoped record.
+ */
+function visibleToActor(input: unknown): boolean {
+  const siteId = (input as { siteId?: unknown } | null)?.siteId;
+  return typeof siteId !== "string" || Authz.siteAllowed(siteId);
+}
+
 /** The execution with its progress, or undefined when this account has no such execution. */
 export async function get(id: string): Promise<ExecutionView | undefined> {
   checkId(id);
   const { data } = await ExecutionEntity().get({ accountId: useAccount(), executionId: id }).go();
-  if (!data) return undefined;
+  if (!data || !visibleToActor(data.input)) return undefined;
   const rows = await items(id);
   const done = rows.filter((row) => row.status === "succeeded").length;
   const failed = rows.filter((row) => row.status === "failed").length;
@@ -371,7 +381,7 @@ export async function list(
       cursor: Page.decode(options.cursor, scope) ?? null,
     });
   return {
-    items: result.data.map((row) => ({
+    items: result.data.filter((row) => visibleToActor(row.input)).map((row) => ({
       id: row.executionId,
       pipeline: row.pipeline,
       status: row.status,

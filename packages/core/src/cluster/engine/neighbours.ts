@@ -1,4 +1,4 @@
-import { type KeywordFeatures, keywordSimilarity } from "./features";
+import { type KeywordFeatures, keywordSimilarity, sparseDot } from "./features";
 import type { NeighbourLists } from "./graph";
 
 export interface NeighbourOptions {
@@ -28,6 +28,10 @@ class TopK {
   reset() {
     this.sims.length = 0;
     this.ids.length = 0;
+  }
+  /** The similarity a candidate must beat to enter (-1 while there is room). */
+  get bar(): number {
+    return this.sims.length === this.k ? this.sims[this.k - 1]! : -1;
   }
   offer(sim: number, id: number) {
     const { sims, ids, k } = this;
@@ -247,9 +251,14 @@ export function blockedNeighbours(
       candidates = selected;
     }
     top.reset();
+    const share = features.tokenShare;
     for (const j of candidates) {
       evaluations++;
-      const sim = keywordSimilarity(features, q, j);
+      // The n-gram cosine is at most 1: skip computing it when even that cannot place j.
+      const tokenPart = share * sparseDot(features.tokens, q, j);
+      const bound = tokenPart + (1 - share);
+      if (bound < options.floor || bound < top.bar) continue;
+      const sim = tokenPart + (1 - share) * sparseDot(features.grams, q, j);
       if (sim >= options.floor) top.offer(sim, j);
     }
     for (const j of touched) acc[j] = 0;

@@ -141,7 +141,7 @@ function AccountSwitcher() {
             }
           }}
         >
-          <For each={me.data?.memberships}>{(m) => <option value={m.accountId}>{m.accountName}</option>}</For>
+          <For each={me.data?.memberships}>{(m) => <option value={m.accountId} selected={m.current}>{m.accountName}</option>}</For>
         </select>
       </Show>
     </Show>
@@ -171,7 +171,7 @@ function SiteSwitcher(props: { siteId: string; sites: { siteId: string; name: st
           } else navigate(`/sites/${next}`);
         }}
       >
-        <For each={props.sites}>{(site) => <option value={site.siteId}>{site.name}</option>}</For>
+        <For each={props.sites}>{(site) => <option value={site.siteId} selected={site.siteId === props.siteId}>{site.name}</option>}</For>
       </select>
     </Show>
   );
@@ -191,7 +191,7 @@ function SectorSwitcher(props: { siteId: string }) {
         onChange={(event) => selectSector(props.siteId, event.currentTarget.value)}
       >
         <option value="">All sectors</option>
-        <For each={sectors.data}>{(sector) => <option value={sector.sectorId}>{sector.name}</option>}</For>
+        <For each={sectors.data}>{(sector) => <option value={sector.sectorId} selected={sector.sectorId === selectedSector(props.siteId)}>{sector.name}</option>}</For>
       </select>
     </Show>
   );

@@ -73,7 +73,9 @@ export function SelectField<T extends string>(props: {
       {(attrs) => (
         <select {...attrs} name={props.name} value={props.value} onChange={(event) => props.onChange(event.currentTarget.value as T)}>
           {props.options.map((option) => (
-            <option value={option.value}>{option.label}</option>
+            <option value={option.value} selected={option.value === props.value}>
+              {option.label}
+            </option>
           ))}
         </select>
       )}

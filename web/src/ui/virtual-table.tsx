@@ -103,7 +103,7 @@ export function VirtualTable<T>(props: {
           role="rowgroup"
           tabindex="0"
           aria-label={`${props.label}, scrollable`}
-          style={{ height: `${props.height ?? 560}px` }}
+          style={{ height: `${Math.min(props.height ?? 560, props.rows.length * rowHeight() + 2)}px` }}
           onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
         >
           <div style={{ height: `${range().totalHeight}px`, position: "relative" }}>

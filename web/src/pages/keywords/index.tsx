@@ -165,7 +165,7 @@ export default function Keywords() {
           <select id="keyword-intent" style={{ width: "auto" }} value={intent()} onChange={(e) => setIntent(e.currentTarget.value as Intent | "")}>
             <option value="">Any intent</option>
             {intents.map((i) => (
-              <option value={i}>{i}</option>
+              <option value={i} selected={i === intent()}>{i}</option>
             ))}
           </select>
           <label class="visually-hidden" for="keyword-status">
@@ -268,7 +268,7 @@ function BulkBar(props: { busy: boolean; sectors: { sectorId: string; name: stri
       <select id="bulk-sector" style={{ width: "auto" }} value={sector()} onChange={(e) => setSector(e.currentTarget.value)}>
         <option value="">Move to sector…</option>
         {props.sectors.map((s) => (
-          <option value={s.sectorId}>{s.name}</option>
+          <option value={s.sectorId} selected={s.sectorId === sector()}>{s.name}</option>
         ))}
       </select>
       <Button size="small" disabled={props.busy || !sector()} onClick={() => props.onAction("move", sector())}>

@@ -74,7 +74,7 @@ export default function Members() {
                             }
                           }}
                         >
-                          <For each={roles}>{(role) => <option value={role.value}>{role.value}</option>}</For>
+                          <For each={roles}>{(role) => <option value={role.value} selected={role.value === member.role}>{role.value}</option>}</For>
                         </select>
                       </Show>
                     </td>

@@ -68,7 +68,10 @@ function idFor(name: string | undefined, ids: IdValues): string | undefined {
 /** Values the schema accepts. `name` is the property name (used for ids and e-mail hints). */
 export function valid(schema: JsonSchema | undefined, doc: SchemaDocument, ids: IdValues = {}, name?: string): fc.Arbitrary<unknown> {
   const s = deref(schema, doc);
-  const id = idFor(name, ids);
+  // A field named like an id kind (authorId) may hold something else (a WordPress author number):
+  // use the recorded id only where the schema takes strings.
+  const takesStrings = s.type === undefined || s.type === "string" || s.type === "array" || (Array.isArray(s.type) && s.type.includes("string"));
+  const id = takesStrings ? idFor(name, ids) : undefined;
   if (id !== undefined && name?.endsWith("Ids")) return fc.constant([id]);
   if (id !== undefined) return fc.constant(id);
   if (s.const !== undefined) return fc.constant(s.const);

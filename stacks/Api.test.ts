@@ -1,5 +1,7 @@
+import { Stack } from "aws-cdk-lib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { arnEnvName } from "../packages/core/src/pipelines/index";
+import { aiEnvironment } from "./environment";
 import { fixturePipeline } from "./fixtures/index";
 import { type PipelineSpec, registeredPipelines } from "./Pipelines";
 import {
@@ -64,7 +66,9 @@ describe("Api: the Hono Lambda", () => {
       IGNY8_EVENTS: "aws",
       IGNY8_SCHEDULES: "aws",
       IGNY8_SCHEDULE_GROUP: "igny8-test",
+      IGNY8_SECRETS: "kms",
     });
+    expect(json(variables.IGNY8_KMS_KEY_ID)).toMatch(/test-igny8-Storage:.*SecretsKey/);
     expect(json(variables.IGNY8_TABLE)).toMatch(/test-igny8-Storage:.*Table/);
     expect(json(variables.IGNY8_BUCKET)).toMatch(/test-igny8-Storage:.*Bucket/);
     expect(json(variables.IGNY8_EVENT_BUS)).toMatch(/test-igny8-Events:.*Bus/);
@@ -162,6 +166,7 @@ describe("Api: least privilege", () => {
       "states:*",
       "scheduler:*",
       "iam:*",
+      "kms:*",
       "*",
     ]) {
       expect(actions, forbidden).not.toContain(forbidden);
@@ -178,6 +183,15 @@ describe("Api: least privilege", () => {
       ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"].sort(),
     );
     expect(resourcesOf(objects!).map(json)).toEqual([expect.stringContaining('"/*"')]);
+  });
+
+  it("seals and opens stored secrets with our key only", () => {
+    const uses = statements.filter((s) => actionsOf(s).some((a) => a.startsWith("kms:")));
+    expect(uses).toHaveLength(1);
+    expect(actionsOf(uses[0]!).sort()).toEqual(["kms:Decrypt", "kms:Encrypt"]);
+    expect(resourcesOf(uses[0]!).map(json)).toEqual([
+      expect.stringMatching(/test-igny8-Storage:.*SecretsKey/),
+    ]);
   });
 
   it("puts events on our bus only", () => {
@@ -225,7 +239,7 @@ describe("Api: least privilege", () => {
   });
 
   it("has no other permissions than those above, X-Ray and SST's own parameter reads", () => {
-    const known = /^(dynamodb|s3|events|states|scheduler|iam|xray|ssm):/;
+    const known = /^(dynamodb|s3|events|states|scheduler|iam|kms|xray|ssm):/;
     expect(statements.flatMap(actionsOf).filter((a) => !known.test(a))).toEqual([]);
     for (const statement of statements) expect(statement.Effect).toBe("Allow");
     const ssm = statements.filter((s) => actionsOf(s).some((a) => a.startsWith("ssm:")));
@@ -233,5 +247,51 @@ describe("Api: least privilege", () => {
       expect(actionsOf(statement)).toEqual(["ssm:GetParameters"]);
       expect(json(statement.Resource)).toContain("parameter/sst/igny8/test/");
     }
+  });
+});
+
+describe("Api: AI settings from the deploying shell", () => {
+  it("copies the provider's settings and no unrelated variable", () => {
+    expect(
+      aiEnvironment({
+        IGNY8_AI_BASE_URL: "https://llm.example/v1",
+        IGNY8_AI_MODEL: "gpt-x",
+        IGNY8_AI_MODEL_CONTENT: "gpt-y",
+        IGNY8_AI_RPM: "60",
+        IGNY8_AI_SOMETHING_ELSE: "no",
+        HOME: "/root",
+      }),
+    ).toEqual({
+      IGNY8_AI_BASE_URL: "https://llm.example/v1",
+      IGNY8_AI_MODEL: "gpt-x",
+      IGNY8_AI_MODEL_CONTENT: "gpt-y",
+      IGNY8_AI_RPM: "60",
+    });
+  });
+
+  it("resolves the API key from a named Secrets Manager secret at deploy time", () => {
+    const stack = new Stack();
+    const env = aiEnvironment({ IGNY8_AI_API_KEY_SECRET: "igny8/prod/openai" });
+    expect(stack.resolve(env.IGNY8_AI_API_KEY)).toBe(
+      "{{resolve:secretsmanager:igny8/prod/openai:SecretString:::}}",
+    );
+  });
+
+  it("never writes a plain API key into a template", () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      expect(aiEnvironment({ IGNY8_AI_API_KEY: "sk-live-123" })).toEqual({});
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toEqual([expect.stringContaining("IGNY8_AI_API_KEY_SECRET")]);
+  });
+
+  it("deploys nothing of the shell running the tests", () => {
+    const variables = (handler.Properties!.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(Object.keys(variables).filter((name) => name.startsWith("IGNY8_AI_"))).toEqual([]);
   });
 });

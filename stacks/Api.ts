@@ -6,15 +6,16 @@ import { Api as HttpApi, Function as Lambda, type StackContext, use } from "sst/
 import { Automation } from "./Automation";
 import { functionDefaults, logRetentionFor, logRetentionName, removalPolicyFor } from "./config";
 import { Events } from "./Events";
-import { Pipelines, runtimeEnvironment } from "./Pipelines";
-import { grantFiles, Storage } from "./Storage";
+import { runtimeEnvironment } from "./environment";
+import { Pipelines } from "./Pipelines";
+import { grantFiles, grantSecrets, Storage } from "./Storage";
 
 /**
  * The Hono app (packages/functions/src/api) as one Lambda behind an HTTP API catch-all route,
  * with exactly the permissions its routes need.
  */
 export function Api({ stack, app }: StackContext) {
-  const { table, bucket } = use(Storage);
+  const { table, bucket, secretsKey } = use(Storage);
   const { bus } = use(Events);
   const { pipelines } = use(Pipelines);
   const { scheduleGroup, schedulerRole } = use(Automation);
@@ -52,6 +53,7 @@ export function Api({ stack, app }: StackContext) {
   table.grantReadWriteData(handler);
   grantFiles(handler, bucket);
   bus.grantPutEventsTo(handler);
+  grantSecrets(handler, secretsKey);
   if (pipelines.length > 0) {
     handler.addToRolePolicy(
       new PolicyStatement({

@@ -158,7 +158,12 @@ describe("Pipelines: one state machine per registered pipeline", () => {
         });
         const actions = roleStatements(templates.Pipelines, roleOf(fn)).flatMap(actionsOf);
         expect(actions).toEqual(
-          expect.arrayContaining(["dynamodb:PutItem", "dynamodb:Query", "s3:GetObject"]),
+          expect.arrayContaining([
+            "dynamodb:PutItem",
+            "dynamodb:Query",
+            "s3:GetObject",
+            "kms:Decrypt",
+          ]),
         );
         expect(actions).not.toContain("dynamodb:DeleteTable");
         expect(actions.filter((a) => a.endsWith(":*") || a === "*")).toEqual([]);

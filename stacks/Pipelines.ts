@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { Duration, type Stack } from "aws-cdk-lib";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import type { EventBus } from "aws-cdk-lib/aws-events";
+import type { Key } from "aws-cdk-lib/aws-kms";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import type { Bucket } from "aws-cdk-lib/aws-s3";
 import { DefinitionBody, LogLevel, StateMachine } from "aws-cdk-lib/aws-stepfunctions";
@@ -19,8 +20,8 @@ import {
   resourceName,
 } from "./config";
 import { Events } from "./Events";
-import { Sites } from "./Sites";
-import { grantFiles, Storage } from "./Storage";
+import { runtimeEnvironment } from "./environment";
+import { grantFiles, grantSecrets, Storage } from "./Storage";
 
 /** A pipeline ready to deploy: its registry entry, its ASL text and where its handlers live. */
 export interface PipelineSpec extends PipelineDefinition {
@@ -98,6 +99,7 @@ export interface PipelineResources {
   table: Table;
   bucket: Bucket;
   bus: EventBus;
+  secretsKey: Key;
   environment: Record<string, string>;
 }
 
@@ -132,6 +134,7 @@ export function buildPipeline(
     resources.table.grantReadWriteData(fn);
     grantFiles(fn, resources.bucket);
     resources.bus.grantPutEventsTo(fn);
+    grantSecrets(fn, resources.secretsKey);
     functions[key] = fn;
   }
 
@@ -166,34 +169,14 @@ export function buildPipeline(
   };
 }
 
-/**
- * The environment every Lambda of the product reads through packages/core's settings(): the AWS
- * adapters, and the public URLs used in links.
- */
-export function runtimeEnvironment(stack: Stack, stage: string): Record<string, string> {
-  const { table, bucket } = use(Storage);
-  const { bus } = use(Events);
-  const sites = use(Sites);
-  return {
-    IGNY8_STAGE: stage,
-    IGNY8_REGION: stack.region,
-    IGNY8_TABLE: table.tableName,
-    IGNY8_BUCKET: bucket.bucketName,
-    IGNY8_EVENT_BUS: bus.eventBusName,
-    IGNY8_EVENTS: "aws",
-    IGNY8_WEB_ORIGIN: sites.dashboardUrl,
-    IGNY8_SITES_URL: sites.url,
-  };
-}
-
 /** One Step Functions state machine per registered pipeline (packages/core/src/pipelines). */
 export function Pipelines({ stack, app }: StackContext) {
-  const { table, bucket } = use(Storage);
+  const { table, bucket, secretsKey } = use(Storage);
   const { bus } = use(Events);
   const list = explicitPipelines.get(app) ?? registeredPipelines();
   const environment = runtimeEnvironment(stack, app.stage);
   const pipelines = list.map((spec) =>
-    buildPipeline(stack, app, spec, { table, bucket, bus, environment }),
+    buildPipeline(stack, app, spec, { table, bucket, bus, secretsKey, environment }),
   );
   stack.addOutputs(
     Object.fromEntries(

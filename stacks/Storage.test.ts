@@ -140,6 +140,20 @@ describe("Storage: the bucket", () => {
   });
 });
 
+describe("Storage: the secrets key", () => {
+  it("is a rotating KMS key, deleted with a non-production stage and retained in production", () => {
+    test.Storage.resourceCountIs("AWS::KMS::Key", 1);
+    test.Storage.hasResource("AWS::KMS::Key", {
+      DeletionPolicy: "Delete",
+      Properties: Match.objectLike({ EnableKeyRotation: true, PendingWindowInDays: 7 }),
+    });
+    production.Storage.hasResource("AWS::KMS::Key", {
+      DeletionPolicy: "Retain",
+      Properties: Match.objectLike({ EnableKeyRotation: true, PendingWindowInDays: 30 }),
+    });
+  });
+});
+
 describe("Events", () => {
   it("is one EventBridge bus named igny8-<stage>", () => {
     test.Events.resourceCountIs("AWS::Events::EventBus", 1);

@@ -1,6 +1,7 @@
 import { Duration } from "aws-cdk-lib";
 import { AttributeType, BillingMode, StreamViewType, Table } from "aws-cdk-lib/aws-dynamodb";
 import { Effect, type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Key } from "aws-cdk-lib/aws-kms";
 import {
   BlockPublicAccess,
   Bucket,
@@ -25,7 +26,7 @@ export const bucketLayout = {
   noncurrentVersionDays: 30,
 } as const;
 
-/** The one DynamoDB table and the one S3 bucket of a stage. */
+/** The one DynamoDB table, the one S3 bucket and the key that seals stored secrets. */
 export function Storage({ stack, app }: StackContext) {
   const production = isProduction(app.stage);
   const removalPolicy = removalPolicyFor(app.stage);
@@ -81,8 +82,17 @@ export function Storage({ stack, app }: StackContext) {
     autoDeleteObjects: !production,
   });
 
+  // Seals the secrets the product stores (e.g. WordPress application passwords): core's Crypto
+  // with IGNY8_SECRETS=kms encrypts each one under an encryption context naming its owner.
+  const secretsKey = new Key(stack, "SecretsKey", {
+    description: `IGNY8 ${app.stage}: seals stored secrets`,
+    enableKeyRotation: true,
+    pendingWindow: Duration.days(production ? 30 : 7),
+    removalPolicy,
+  });
+
   stack.addOutputs({ TableName: table.tableName, BucketName: bucket.bucketName });
-  return { table, bucket };
+  return { table, bucket, secretsKey };
 }
 
 /**
@@ -104,4 +114,9 @@ export function grantFiles(grantee: IGrantable, bucket: Bucket) {
       resources: [bucket.arnForObjects("*")],
     }),
   );
+}
+
+/** Seal and open stored secrets with the key (KMS Encrypt/Decrypt of small values only). */
+export function grantSecrets(grantee: IGrantable, key: Key) {
+  key.grant(grantee, "kms:Encrypt", "kms:Decrypt");
 }

@@ -186,6 +186,7 @@ describe("every stack", () => {
       ...all("AWS::Events::EventBus"),
       ...all("AWS::Scheduler::ScheduleGroup"),
       ...all("AWS::SecretsManager::Secret"),
+      ...all("AWS::KMS::Key"),
     ];
     expect(stateful.length).toBeGreaterThan(5);
     for (const [id, resource] of stateful) expect(resource.DeletionPolicy, id).toBe("Delete");

@@ -103,7 +103,10 @@ async function main() {
   const started = performance.now();
   const result = await synthesize(parseArgs(process.argv.slice(2)));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const relative = (file: string) => path.relative(process.cwd(), file) || ".";
+  const relative = (file: string) => {
+    const inside = path.relative(process.cwd(), file);
+    return inside.startsWith("..") ? file : inside || ".";
+  };
   console.log(
     `Synthesized ${result.templates.length} CloudFormation templates for stage "${result.stage}" ` +
       `(account ${OFFLINE_ACCOUNT}, ${OFFLINE_REGION}, offline) in ${seconds} s into ${relative(result.outdir)}/`,

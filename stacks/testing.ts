@@ -2,6 +2,11 @@
 // sst.config.ts) for a stage and hand back one CloudFormation template per stack.
 process.env.SST_TELEMETRY_DISABLED = "1";
 process.env.AWS_EC2_METADATA_DISABLED = "true";
+// The stacks copy AI settings from the deploying shell; the templates under test must not
+// depend on the shell that runs them.
+for (const name of Object.keys(process.env)) {
+  if (name.startsWith("IGNY8_AI_")) delete process.env[name];
+}
 // SST runs `npm install` in each function's bundle folder (there is nothing to install for us):
 // keep it off the network.
 process.env.npm_config_offline = "true";

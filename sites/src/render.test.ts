@@ -186,6 +186,11 @@ describe("renderSite on the sample definition", () => {
     expect(drains.querySelector("figcaption")?.text).toContain("High-pressure jetting");
     expect(drains.querySelector("table caption")?.text).toBe("Fixed prices");
     expect(html("blog/index.html").querySelectorAll(".post-list li")).toHaveLength(3);
+    // The posts index opens with the list: its first image is the largest paint, loaded at once.
+    expect(html("blog/index.html").querySelector(".post-list img")?.getAttribute("loading")).toBe(
+      "eager",
+    );
+    expect(home.querySelector(".post-list img")?.getAttribute("loading")).toBe("lazy");
     const style = home.querySelector("html")?.getAttribute("style") ?? "";
     expect(style).toContain("--color-primary:#0b5394");
     expect(style).toContain("--color-on-accent:#111111");

@@ -23,6 +23,10 @@ const ImportWizard = page(() => import("./pages/imports/wizard"));
 const Clusters = page(() => import("./pages/clusters"));
 const ClusterDetail = page(() => import("./pages/clusters/detail"));
 const Ideas = page(() => import("./pages/ideas"));
+const Tasks = page(() => import("./pages/tasks"));
+const Content = page(() => import("./pages/content"));
+const Images = page(() => import("./pages/images"));
+const Thinker = page(() => import("./pages/thinker"));
 const Connections = page(() => import("./pages/connections"));
 const Publishing = page(() => import("./pages/publishing"));
 const Runs = page(() => import("./pages/runs"));
@@ -52,10 +56,14 @@ render(
           <Route path="/sites/:siteId/clusters" component={Clusters} />
           <Route path="/sites/:siteId/clusters/:clusterId" component={ClusterDetail} />
           <Route path="/sites/:siteId/ideas" component={Ideas} />
+          <Route path="/sites/:siteId/tasks" component={Tasks} />
+          <Route path="/sites/:siteId/tasks/:taskId" component={Content} />
+          <Route path="/sites/:siteId/images" component={Images} />
           <Route path="/sites/:siteId/connections" component={Connections} />
           <Route path="/sites/:siteId/publishing" component={Publishing} />
           <Route path="/runs" component={Runs} />
           <Route path="/runs/:executionId" component={Run} />
+          <Route path="/thinker" component={Thinker} />
           <Route path="/settings/account" component={Account} />
           <Route path="/settings/members" component={Members} />
           <Route path="/settings/api-keys" component={ApiKeys} />

@@ -56,6 +56,14 @@ function SignedIn(props: { children: JSX.Element }) {
           ]}
         />
         <NavGroup
+          title="Writer"
+          links={[
+            ["Tasks", siteLink("/tasks")],
+            ["Images", siteLink("/images")],
+            ["Thinker", "/thinker"],
+          ]}
+        />
+        <NavGroup
           title="Publisher"
           links={[
             ["Connections", siteLink("/connections")],

@@ -1,6 +1,7 @@
 import { For, Show } from "solid-js";
 import { usePlans, useUsage } from "../../data/account";
 import { useSites } from "../../data/sites";
+import { Credits } from "./credits";
 import { Badge, ErrorMessage, formatBytes, formatMoney, humanize, Loading, Meter, PageHeader } from "../../ui";
 
 const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -56,6 +57,7 @@ export default function PlanAndUsage() {
           </div>
         </section>
       </Show>
+      <Credits />
       <Show when={plans.data}>
         <section class="card stack" aria-labelledby="plans-title">
           <h2 id="plans-title">Plans</h2>

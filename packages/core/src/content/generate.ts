@@ -371,7 +371,7 @@ const escapeAttribute = (text: string) => text.replace(/&/g, "&amp;").replace(/"
 const escapeText = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** Figures we inserted earlier (their image is one of ours), removed before inserting again. */
-const ourFigure = /<figure>\s*<img [^>]*src="\/media\/img_[^"]+"[^>]*\/?>(?:\s*<figcaption>[\s\S]*?<\/figcaption>)?\s*<\/figure>\s*/gi;
+const ourFigure = /\n?<figure>\s*<img [^>]*src="\/media\/img_[^"]+"[^>]*\/?>(?:\s*<figcaption>[\s\S]*?<\/figcaption>)?\s*<\/figure>/gi;
 
 /**
  * The body with each in-article image as a <figure> after the heading of its section (or spread

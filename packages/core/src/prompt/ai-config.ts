@@ -82,8 +82,8 @@ const Model = z.string().trim().min(1).max(200);
 
 /** Outside the local stage, only public https endpoints (no way to point the product at its own network). */
 function checkBaseUrl(value: string, ctx: z.RefinementCtx) {
+  if (settings().IGNY8_STAGE === "local" || !URL.canParse(value)) return; // z.url() reports a malformed one
   const url = new URL(value);
-  if (settings().IGNY8_STAGE === "local") return;
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const privateHost =
     host === "localhost" ||

@@ -6,7 +6,7 @@ import { Author } from "../author";
 import { Authz } from "../authz";
 import { isConditionFailure } from "../billing/records";
 import { Page } from "../pagination";
-import { SiteId } from "../site";
+import { Site, SiteId } from "../site";
 import { Transaction } from "../transaction";
 import { VisibleError } from "../util/error";
 import { fn } from "../util/fn";
@@ -544,4 +544,14 @@ export const remove = fn(Key, async ({ siteId, taskId }) => {
   if (task.ideaId) parts.push(Transaction.part(taskIdeaEntity().delete({ accountId, siteId, ideaId: task.ideaId })));
   await Transaction.write(parts);
   for (const hook of removeHooks) await hook(task);
+});
+
+/** A deleted site takes its tasks with it (and, through the remove hooks, their content and images). */
+Site.onDelete(async ({ accountId, siteId }) => {
+  const rows = await taskEntity().query.byId({ accountId, siteId }).go({ pages: "all" });
+  for (const task of rows.data as Stored[]) {
+    for (const hook of removeHooks) await hook(task);
+    await taskEntity().delete({ accountId, siteId, taskId: task.taskId }).go();
+    if (task.ideaId) await taskIdeaEntity().delete({ accountId, siteId, ideaId: task.ideaId }).go();
+  }
 });

@@ -9,7 +9,10 @@ import { body, defineRoute, envelope, json, listEnvelope, ok, page } from "../op
 export const authors = new OpenAPIHono();
 const tags = ["Authors"];
 const ListQuery = z.strictObject({ ...Page.Query });
-const AuthorPath = z.strictObject({ authorId: Author.AuthorId });
+// Not {authorId}: publishing bodies carry a WordPress `authorId` (a number), and the sweep's
+// fixtures are keyed by field name.
+const AuthorPath = z.strictObject({ authorProfileId: Author.AuthorId });
+const authorKey = (params: { authorProfileId: string }) => ({ authorId: params.authorProfileId });
 const StrategyPath = z.strictObject({ strategyId: Strategy.StrategyId });
 
 authors.openapi(
@@ -34,9 +37,9 @@ authors.openapi(
 authors.openapi(
   defineRoute(
     { scope: "account", action: "writer.read", summary: "Get an author profile" },
-    { method: "get", path: "/authors/{authorId}", tags, request: { params: AuthorPath }, responses: { 200: json(envelope(Author.Info)) } },
+    { method: "get", path: "/authors/{authorProfileId}", tags, request: { params: AuthorPath }, responses: { 200: json(envelope(Author.Info)) } },
   ),
-  async (c) => ok(c, await Author.get(c.req.valid("param"))),
+  async (c) => ok(c, await Author.get(authorKey(c.req.valid("param")))),
 );
 
 authors.openapi(
@@ -44,22 +47,22 @@ authors.openapi(
     { scope: "account", action: "writer.write", summary: "Change an author profile" },
     {
       method: "patch",
-      path: "/authors/{authorId}",
+      path: "/authors/{authorProfileId}",
       tags,
       request: { params: AuthorPath, body: body(Author.UpdateBody) },
       responses: { 200: json(envelope(Author.Info)) },
     },
   ),
-  async (c) => ok(c, await Author.update({ ...c.req.valid("json"), ...c.req.valid("param") })),
+  async (c) => ok(c, await Author.update({ ...c.req.valid("json"), ...authorKey(c.req.valid("param")) })),
 );
 
 authors.openapi(
   defineRoute(
     { scope: "account", action: "writer.write", summary: "Delete an author profile", description: "Tasks that named it use the default." },
-    { method: "delete", path: "/authors/{authorId}", tags, request: { params: AuthorPath }, responses: { 204: { description: "Deleted" } } },
+    { method: "delete", path: "/authors/{authorProfileId}", tags, request: { params: AuthorPath }, responses: { 204: { description: "Deleted" } } },
   ),
   async (c) => {
-    await Author.remove(c.req.valid("param"));
+    await Author.remove(authorKey(c.req.valid("param")));
     return c.body(null, 204);
   },
 );

@@ -13,7 +13,7 @@ import { type FixtureContext, registerFixture } from "../testing/fixtures";
  * and run ids.
  */
 
-registerFixture("authorId", async ({ world }) => (await Author.create({ name: `Victim author ${world.tag}`, tone: "plain" })).authorId);
+registerFixture("authorProfileId", async ({ world }) => (await Author.create({ name: `Victim author ${world.tag}`, tone: "plain" })).authorId);
 
 registerFixture("strategyId", async ({ world }) => (await Strategy.create({ name: `Victim strategy ${world.tag}`, goals: "grow" })).strategyId);
 

@@ -23,6 +23,8 @@ export interface PublishableImage {
 export interface PublishableContent {
   contentId: string;
   siteId: string;
+  /** The Writer's task that made it: marked published once the post is live. */
+  taskId?: string;
   title: string;
   slug: string;
   html: string;
@@ -38,6 +40,8 @@ export interface PublishableContent {
   clusterName?: string;
   /** The WordPress post type this content type maps to ("post", "page", ...). Default "post". */
   postType?: string;
+  /** An offline draft (written without an AI provider): publishing warns. */
+  offline?: boolean;
 }
 
 export interface ContentSource {

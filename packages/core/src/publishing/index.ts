@@ -6,13 +6,15 @@ import { Authz } from "../authz";
 import { Connection } from "../connection";
 import { Page } from "../pagination";
 import { Execution, Pipelines } from "../pipelines";
-import { SiteId } from "../site";
+import { Site, SiteId } from "../site";
+import { Task } from "../task";
 import { VisibleError } from "../util/error";
 import { fn } from "../util/fn";
 import { idPattern } from "../util/id";
-import { loadContent } from "./content";
+import { loadContent, setDefaultContentSource } from "./content";
 import { ContentPublished } from "./events";
 import { toPublishInput } from "./input";
+import { writerContentSource } from "./writer-source";
 import { publishingRecordEntity } from "./record.entity";
 import { createDynamoPublishingStore, toRecord } from "./store";
 import {
@@ -32,6 +34,9 @@ export * from "./content";
 export { ContentPublished } from "./events";
 export { mappedTerms, placeImages, toPublishInput } from "./input";
 export { createDynamoPublishingStore } from "./store";
+export { writerContentSource } from "./writer-source";
+
+setDefaultContentSource(writerContentSource);
 
 /**
  * Publishing as a product feature: a content item goes to a connection (a WordPress site)
@@ -248,11 +253,23 @@ export async function publishContent(input: z.output<typeof PublishInput>, optio
     throw Connection.fromWordPress(error);
   }
   await announce(input.siteId, result, options.executionId);
-  return {
-    record: serializeRecord(input.siteId, result.record),
-    post: result.post,
-    warnings: result.warnings.map((warning: PublishWarning) => ({ code: warning.code, message: warning.message })),
-  };
+  if (content.taskId && (result.post.status === "publish" || result.post.status === "future")) {
+    await markTaskPublished(input.siteId, content.taskId);
+  }
+  const warnings = result.warnings.map((warning: PublishWarning) => ({ code: warning.code as string, message: warning.message }));
+  if (content.offline) {
+    warnings.push({ code: "offline_draft", message: "This content is an offline draft (written without an AI provider)" });
+  }
+  return { record: serializeRecord(input.siteId, result.record), post: result.post, warnings };
+}
+
+/** The Writer's task is published once its content is live; a task in another state is left as it is. */
+async function markTaskPublished(siteId: string, taskId: string) {
+  try {
+    await Task.markPublished({ siteId, taskId });
+  } catch (error) {
+    if (!(error instanceof VisibleError) || (error.kind !== "conflict" && error.kind !== "not_found")) throw error;
+  }
 }
 
 /** Publishes now (the route); a batch goes through startRun and the pipeline instead. */
@@ -480,4 +497,14 @@ export const startRun = fn(RunInput, async ({ siteId, items }) => {
   }
   const executionId = await Pipelines.start(pipelineName, { siteId, items });
   return { executionId, pipeline: pipelineName, status: "running" as const, items: items.length };
+});
+
+// A deleted site takes its publishing records with it (the posts on WordPress stay).
+Site.onDelete(async ({ accountId, siteId }) => {
+  const records = await publishingRecordEntity().query.bySite({ accountId, siteId }).go({ pages: "all", attributes: ["contentId", "destinationId"] });
+  if (records.data.length) {
+    await publishingRecordEntity()
+      .delete(records.data.map((r) => ({ accountId, contentId: r.contentId, destinationId: r.destinationId })))
+      .go();
+  }
 });

@@ -30,9 +30,13 @@ const imageTypes: Record<string, string> = {
   gif: "image/gif",
   avif: "image/avif",
 };
-const extensionOf: Record<string, string> = Object.fromEntries(
-  Object.entries(imageTypes).map(([ext, type]) => [type, ext]),
-);
+const extensionOf: Record<string, string> = {
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/webp": "webp",
+  "image/gif": "gif",
+  "image/avif": "avif",
+};
 
 function imageFile(siteId: string, image: PublishableImage) {
   if (!image.s3Key.startsWith(Storage.sitePrefix(siteId))) {
@@ -50,7 +54,8 @@ function imageFile(siteId: string, image: PublishableImage) {
     });
   }
   const base = (dot > 0 ? last.slice(0, dot) : last).replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 150) || "image";
-  const filename = `${base}.${extensionOf[contentType] ?? (extension || "img")}`;
+  const keep = imageTypes[extension] === contentType;
+  const filename = `${base}.${keep ? extension : (extensionOf[contentType] ?? (extension || "img"))}`;
   return {
     filename,
     contentType,

@@ -139,4 +139,14 @@ describe("DynamoDB publishing store", () => {
       ).toBeUndefined();
     });
   });
+
+  it("a deleted site takes its records with it", async () => {
+    await withTestAccount(async () => {
+      const siteId = await newSite();
+      const store = createDynamoPublishingStore(siteId);
+      const stored = await store.put(record({ status: "published", remoteId: 5 }), 0);
+      await Site.remove({ siteId });
+      expect(await store.get(stored)).toBeUndefined();
+    });
+  });
 });

@@ -1,7 +1,10 @@
 import { withActor } from "@igny8/core/actor";
+import { Content } from "@igny8/core/content";
 import { Bus, type DomainEvent } from "@igny8/core/events";
+import { logger } from "@igny8/core/log";
 import { Pipelines } from "@igny8/core/pipelines";
 import { Publishing } from "@igny8/core/publishing";
+import { Task } from "@igny8/core/task";
 import { createId } from "@igny8/core/util";
 import type { WordPressClient, WordPressPost } from "@igny8/core/publishing/wordpress";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -30,6 +33,7 @@ let siteId: string;
 let sectorId: string;
 
 beforeAll(async () => {
+  logger.level = "error"; // refused publications are expected here: keep their warnings out of the output
   Pipelines.useRunner(runner);
   Publishing.useContentSource(source);
   Bus.subscribe(Publishing.ContentPublished, (event) => {
@@ -348,6 +352,38 @@ describeWordPress("publishing through the API against a real WordPress", () => {
     const again = await call("DELETE", path, { token });
     expect(again.status).toBe(404);
     expect(again.json.error.code).toBe("publishing.not_published");
+  });
+
+  it("publishes the Writer's own content (the default source) and marks its task published", async () => {
+    Publishing.useContentSource(undefined);
+    try {
+      const made = await withActor({ type: "system", properties: { accountId } }, async () => {
+        const task = await Task.create({ siteId, title: "Mulching beds", primaryKeyword: "mulch garden beds", sectorId });
+        const content = await Content.write({
+          siteId,
+          taskId: task.taskId,
+          title: "How to mulch garden beds",
+          metaTitle: "Mulching garden beds",
+          metaDescription: "Why, when and how to mulch.",
+          html: "<h2>Why mulch</h2><p>It keeps water in.</p><h2>How</h2><p>Five centimetres.</p>",
+        });
+        return { taskId: task.taskId, content };
+      });
+      const answer = await call("POST", `/v1/sites/${siteId}/publishing`, {
+        token,
+        body: { contentId: made.content.contentId, connectionId, status: "publish" },
+      });
+      expect(answer.status, answer.text).toBe(200);
+      const remote = await getPost(answer.json.data.post.id);
+      expect(remote.title.raw).toBe("How to mulch garden beds");
+      expect(remote.slug).toBe(made.content.slug);
+      expect(await termNames("categories", remote.categories ?? [])).toEqual(["Garden Care"]);
+      expect(remote.meta).toMatchObject({ _yoast_wpseo_title: "Mulching garden beds", _yoast_wpseo_focuskw: "mulch garden beds" });
+      const task = await withActor({ type: "system", properties: { accountId } }, () => Task.get({ siteId, taskId: made.taskId }));
+      expect(task.status).toBe("published");
+    } finally {
+      Publishing.useContentSource(source);
+    }
   });
 
   it("publishes a batch through the pipeline, followed with the executions API", async () => {

@@ -1,8 +1,8 @@
 import { Execution } from "@igny8/core/pipelines";
 import { Publishing } from "@igny8/core/publishing";
 import { z } from "zod";
-import { task } from "../task";
-import { type ItemResult, itemInput, PublishingRejected, stepError } from "./shared";
+import { reason, task } from "../task";
+import { caught, type ItemResult, itemInput, PublishingRejected, stepError } from "./shared";
 
 /**
  * Publishing one content item to one destination as a pipeline step. The execution id is the
@@ -62,3 +62,16 @@ export const itemHandler = task(itemInput, async ({ accountId, siteId, execution
   });
   return { item: name, published: true, recordId: record.recordId, remoteId: post.id, link: post.link, status: post.status };
 });
+
+/**
+ * The Catch of a pipeline's publish step (`handler`): the publishing record notes why (and a
+ * lease the crashed attempt held is released), and the pipeline goes on. Answers the reason.
+ */
+export const failedHandler = task(
+  request.pick({ accountId: true, executionId: true, siteId: true, contentId: true, connectionId: true }).extend({ error: caught }),
+  async ({ executionId, siteId, contentId, connectionId, error }) => {
+    const why = reason(error);
+    await Publishing.recordFailure({ siteId, contentId, connectionId, executionId, reason: why });
+    return { contentId, connectionId, published: false, error: why };
+  },
+);

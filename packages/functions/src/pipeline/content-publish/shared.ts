@@ -43,6 +43,11 @@ export class PublishingRejected extends Error {
   override name = "PublishingRejected";
 }
 
+/** Anything else that failed (an image we could not read, a store error): retried a few times. */
+export class PublishingFailed extends Error {
+  override name = "PublishingFailed";
+}
+
 const rejectedKinds = new Set(["input", "forbidden", "not_found", "conflict", "limit", "payment", "auth"]);
 
 /**
@@ -57,5 +62,5 @@ export function stepError(error: unknown): unknown {
     return new WordPressUnavailable(message, { cause: error });
   }
   if (rejectedKinds.has(error.kind)) return new PublishingRejected(message, { cause: error });
-  return error;
+  return new PublishingFailed(message, { cause: error });
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { useAccount } from "../actor";
 import { Ai } from "../ai";
 import { Authz } from "../authz";
+import { settings } from "../config";
 import { forSector } from "../keyword/store";
 import { logger } from "../log";
 import { Execution, Pipelines } from "../pipelines";
@@ -84,12 +85,22 @@ export const start = fn(StartInput, async ({ siteId, sectorId, ...options }) => 
     );
   }
   await assertNoRunInProgress(siteId, sectors);
-  const executionId = await Pipelines.start(pipeline, { siteId, sectors, options });
+  // Stored with the execution: a granularity like 7e-323 is no number DynamoDB can hold.
+  const granularity = typeof options.granularity === "number" ? Math.round(options.granularity * 1e4) / 1e4 : options.granularity;
+  const executionId = await Pipelines.start(pipeline, { siteId, sectors, options: { ...options, granularity } });
   return { executionId, sectors };
 });
 
+/** Refuses before anything is written when runs cannot start (no local runner). */
+export function assertRunnerAvailable() {
+  if (settings().IGNY8_PIPELINES === "local" && !Pipelines.hasRunner()) {
+    throw new VisibleError("unavailable", "pipeline.runner_missing", "No local pipeline runner is running; start the local cloud with `pnpm dev`");
+  }
+}
+
 /** Refuses (409 cluster.run_in_progress) when a run is working on one of the sectors. */
 export async function assertNoRunInProgress(siteId: string, sectors: string[]) {
+  assertRunnerAvailable();
   for (const id of sectors) {
     const lease = await activeLease(siteId, id);
     if (lease) {

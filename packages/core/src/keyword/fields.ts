@@ -147,13 +147,38 @@ export function mergeFields(
   return changes;
 }
 
+/**
+ * Numbers as stored: at most 6 decimals (DynamoDB refuses magnitudes under 1e-130, and no
+ * keyword metric means anything past a millionth) and within ±1e15.
+ */
+export function storedNumber(value: number): number {
+  const rounded = Math.round(value * 1e6) / 1e6;
+  return Math.max(-1e15, Math.min(1e15, Object.is(rounded, -0) ? 0 : rounded));
+}
+
+/** The fields with every number as it will be stored (so comparisons see stored values). */
+export function cleanFields(fields: KeywordFields): KeywordFields {
+  const cleaned = { ...fields };
+  for (const field of scalars) {
+    const value = cleaned[field];
+    if (typeof value === "number") (cleaned as Record<string, unknown>)[field] = storedNumber(value);
+  }
+  if (cleaned.trend) cleaned.trend = cleaned.trend.map(storedNumber);
+  return cleaned;
+}
+
 /** The stored attributes for fields: nulls and empty lists are left out (absent). */
 export function toAttributes(fields: Partial<KeywordFields>): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === null || value === undefined) continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    attributes[key] = value;
+    attributes[key] =
+      typeof value === "number"
+        ? storedNumber(value)
+        : Array.isArray(value) && typeof value[0] === "number"
+          ? (value as number[]).map(storedNumber)
+          : value;
   }
   if ("volume" in fields) attributes.volumeSort = volumeSort(fields.volume);
   if ("difficulty" in fields) attributes.difficultySort = difficultySort(fields.difficulty);

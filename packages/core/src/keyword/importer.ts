@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { useAccount, useActor } from "../actor";
 import { Authz } from "../authz";
+import { settings } from "../config";
 import { Page } from "../pagination";
 import { Execution, Pipelines } from "../pipelines";
 import { SectorId } from "../sector";
@@ -214,8 +215,14 @@ async function load(siteId: string, importId: string): Promise<ImportItem> {
   return result.data;
 }
 
-async function patch(siteId: string, importId: string, set: Record<string, unknown>, options: { from?: ImportStatus[] } = {}) {
+async function patch(
+  siteId: string,
+  importId: string,
+  set: Record<string, unknown>,
+  options: { from?: ImportStatus[]; remove?: "error"[] } = {},
+) {
   let operation = importEntity().patch({ accountId: useAccount(), siteId, importId }).set(set);
+  if (options.remove?.length) operation = operation.remove(options.remove);
   if (options.from) {
     const from = options.from;
     operation = operation.where((attr, op) => from.map((status) => op.eq(attr.status, status)).join(" OR "));
@@ -404,11 +411,14 @@ export const start = fn(StartInput, async ({ siteId, importId, mapping, reimport
       importId,
     });
   }
+  if (settings().IGNY8_PIPELINES === "local" && !Pipelines.hasRunner()) {
+    throw new VisibleError("unavailable", "pipeline.runner_missing", "No local pipeline runner is running; start the local cloud with `pnpm dev`");
+  }
   const confirmed = (mapping ?? record.mapping) as MappingInput | undefined;
   const { detection, head } = await detectUpload(record, confirmed, { recordFailure: true });
   const described = describeDetection(detection);
   if (detection.needsConfirmation && !confirmed) {
-    const updated = await patch(siteId, importId, { status: "needs_mapping", detection: described });
+    const updated = await patch(siteId, importId, { status: "needs_mapping", detection: described }, { remove: ["error"] });
     return { import: serialize(updated), detection: described, started: false, executionId: null };
   }
   try {
@@ -422,7 +432,7 @@ export const start = fn(StartInput, async ({ siteId, importId, mapping, reimport
         ...(mapping ? { mapping } : {}),
         ...(reimport ? { reimport: true } : {}),
       },
-      { from: ["awaiting_upload", "needs_mapping"] },
+      { from: ["awaiting_upload", "needs_mapping"], remove: ["error"] },
     );
   } catch (error) {
     if (!String(error).includes("conditional request failed")) throw error;
@@ -430,7 +440,15 @@ export const start = fn(StartInput, async ({ siteId, importId, mapping, reimport
     const current = await load(siteId, importId);
     return { import: serialize(current), detection: described, started: true, executionId: current.executionId ?? null };
   }
-  const executionId = await Pipelines.start(pipeline, { siteId, importId }, { executionName: `keyword-import-${importId}` });
+  let executionId: string;
+  try {
+    // Started once: only the request that moved the import to "queued" gets here.
+    executionId = await Pipelines.start(pipeline, { siteId, importId });
+  } catch (error) {
+    // Not started: the import can be started again.
+    await patch(siteId, importId, { status: record.status }, { from: ["queued"] }).catch(() => undefined);
+    throw error;
+  }
   const started = await patch(siteId, importId, { executionId });
   return { import: serialize(started), detection: described, started: true, executionId };
 });
@@ -451,7 +469,7 @@ export const setMapping = fn(MappingInputSchema, async ({ siteId, importId, mapp
   }
   const { detection } = await detectUpload(record, mapping as MappingInput, { recordFailure: false });
   const described = describeDetection(detection);
-  const updated = await patch(siteId, importId, { mapping, detection: described, status: "needs_mapping" });
+  const updated = await patch(siteId, importId, { mapping, detection: described, status: "needs_mapping" }, { remove: ["error"] });
   return { import: serialize(updated), detection: described };
 });
 

@@ -81,6 +81,12 @@ describe("keywords", () => {
       expect(again.updatedIds).toEqual([]);
       const [after] = await stored(siteId);
       expect(after!.updatedAt).toBe(updated!.updatedAt);
+      // Numbers are stored as DynamoDB can hold them (at most 6 decimals), and compared as stored.
+      const tiny = { ...fields, volume: 200, difficulty: 1e-300, cpc: 2.5e-200 };
+      await writer.writeBatch([{ ref: 1, fields: tiny, kind: "row" }]);
+      expect((await stored(siteId))[0]).toMatchObject({ difficulty: 0, cpc: 0 });
+      const same = await writer.writeBatch([{ ref: 1, fields: tiny, kind: "row" }]);
+      expect(same.results[0]).toMatchObject({ outcome: "merged", changed: false });
       // An empty incoming value never erases a known one.
       await writer.writeBatch([{ ref: 1, fields: { ...fields, volume: null }, kind: "row" }]);
       expect((await stored(siteId))[0]!.volume).toBe(200);

@@ -5,7 +5,7 @@ import { Transaction } from "../transaction";
 import { isVisibleError } from "../util/error";
 import { createId } from "../util/id";
 import { KeywordAdded } from "./events";
-import { fromItem, type KeywordFields, mergeFields, toAttributes } from "./fields";
+import { cleanFields, fromItem, type KeywordFields, mergeFields, toAttributes } from "./fields";
 import { type KeywordItem, keywordEntity, keywordKeyEntity, NO_CLUSTER } from "./keyword.entity";
 import { mapLimited } from "./store";
 
@@ -199,7 +199,8 @@ export function createWriter(options: WriterOptions) {
     return { done, taken, refused };
   }
 
-  async function writeBatch(rows: IncomingRow[]): Promise<BatchResult> {
+  async function writeBatch(incoming: IncomingRow[]): Promise<BatchResult> {
+    const rows = incoming.map((row) => ({ ...row, fields: cleanFields(row.fields) }));
     const results = new Map<number, RowResult>();
     const keys = [...new Set(rows.map((row) => row.fields.normalizedKey))];
     const found = await lookup(keys);

@@ -397,28 +397,34 @@ export const resync = fn(RecordKey, async ({ siteId, recordId }) => {
 });
 
 export const ResyncAllInput = z
-  .strictObject({ siteId: SiteId, connectionId: Connection.ConnectionId })
+  .strictObject({
+    siteId: SiteId,
+    connectionId: Connection.ConnectionId,
+    cursor: Page.Cursor.optional().meta({ description: "The cursor of the previous call, to go on with the next records" }),
+  })
   .meta({ id: "PublishingResyncAll" });
 
-/** At most this many records are re-synced by one call (the rest: call again with the next page). */
-const resyncBatch = 200;
+/** At most this many records are re-synced by one call; the answer's cursor goes on from there. */
+const resyncBatch = 100;
 
-/** Re-syncs every record of one destination (up to 200 per call); counts by state. */
-export const resyncConnection = fn(ResyncAllInput, async ({ siteId, connectionId }) => {
+/** Re-syncs the records of one destination, newest first, 100 per call; counts by state. */
+export const resyncConnection = fn(ResyncAllInput, async ({ siteId, connectionId, cursor }) => {
   await Authz.assert("publisher.write", { siteId });
   await Connection.open(siteId, connectionId);
-  const { data } = await publishingRecordEntity()
-    .query.byDestination({ accountId: useAccount(), destinationId: connectionId })
+  const accountId = useAccount();
+  const scope = JSON.stringify(["publishing-resync", accountId, siteId, connectionId]);
+  const page = await publishingRecordEntity()
+    .query.byDestination({ accountId, destinationId: connectionId })
     .where((attr, op) => op.eq(attr.siteId, siteId))
-    .go({ count: resyncBatch, order: "desc" });
+    .go({ count: resyncBatch, order: "desc", cursor: Page.decode(cursor, scope) ?? null });
   const counts: Record<string, number> = {};
   const changed: RecordInfo[] = [];
-  for (const item of data) {
+  for (const item of page.data) {
     const { state, record } = await resyncRecord(siteId, toRecord(item));
     counts[state] = (counts[state] ?? 0) + 1;
     if (state !== "in_sync" && state !== "not_published") changed.push(record);
   }
-  return { checked: data.length, counts, changed };
+  return { checked: page.data.length, counts, changed, cursor: Page.encode(page.cursor, scope) };
 });
 
 /**

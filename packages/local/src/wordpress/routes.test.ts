@@ -328,6 +328,7 @@ describeWordPress("publishing through the API against a real WordPress", () => {
     const all = await call("POST", `/v1/sites/${siteId}/publishing/resync`, { token, body: { connectionId } });
     expect(all.status, all.text).toBe(200);
     expect(all.json.data.counts.deleted).toBeGreaterThanOrEqual(1);
+    expect(all.json.data.cursor).toBeNull();
 
     // Publishing again is an explicit act: it makes one new post.
     const republished = await call("POST", `/v1/sites/${siteId}/publishing`, {

@@ -90,6 +90,7 @@ const ResyncedAll = z
     checked: z.number().int(),
     counts: z.record(z.string(), z.number().int()).meta({ description: "Records by state (in_sync, edited_remotely, trashed...)" }),
     changed: z.array(Publishing.RecordInfo).meta({ description: "Records whose post changed on WordPress" }),
+    cursor: z.string().nullable().meta({ description: "Pass back as cursor for the next records; null when all were checked" }),
   })
   .meta({ id: "PublishingResyncedAll" });
 
@@ -99,7 +100,7 @@ publishing.openapi(
       scope: "site",
       action: "publisher.write",
       summary: "Re-sync every record of a connection",
-      description: "Detects posts edited, unpublished, trashed or deleted on WordPress (up to 200 records per call). Nothing is re-published.",
+      description: "Detects posts edited, unpublished, trashed or deleted on WordPress, 100 records per call (pass the answer's cursor for the next). Nothing is re-published.",
     },
     {
       method: "post",

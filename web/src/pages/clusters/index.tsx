@@ -71,6 +71,7 @@ export default function Clusters() {
             rows={rows()}
             rowKey={(c) => c.clusterId}
             columns={columns}
+            minWidth={980}
             height={480}
             sort={{ column: sort().replace("-", ""), descending: sort().startsWith("-") }}
             onSort={(column) => setSort((current) => (current === `-${column}` ? column : `-${column}`) as Sort)}

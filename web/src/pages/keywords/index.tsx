@@ -76,12 +76,12 @@ export default function Keywords() {
     { id: "difficulty", label: "KD", width: "70px", numeric: true, sortable: true, render: (k) => formatNumber(k.difficulty) },
     { id: "cpc", label: "CPC", width: "80px", numeric: true, render: (k) => (k.cpc === null ? "–" : k.cpc.toFixed(2)) },
     { id: "intent", label: "Intent", width: "130px", render: (k) => k.intent ?? "–" },
-    { id: "status", label: "Status", width: "120px", render: (k) => <StatusBadge status={k.status} /> },
+    { id: "status", label: "Status", width: "130px", render: (k) => <StatusBadge status={k.status} /> },
     {
       id: "cluster",
       label: "Cluster",
       width: "minmax(120px, 1fr)",
-      render: (k) => (k.clusterId ? <A href={`/sites/${siteId()}/clusters/${k.clusterId}`}>open</A> : k.unclusteredReason ?? "–"),
+      render: (k) => (k.clusterId ? <A href={`/sites/${siteId()}/clusters/${k.clusterId}`}>open</A> : k.unclusteredReason?.replaceAll("_", " ") ?? "–"),
     },
     { id: "sector", label: "Sector", width: "minmax(100px, 1fr)", render: (k) => sectorName(k.sectorId) },
     { id: "tags", label: "Tags", width: "minmax(100px, 1fr)", render: (k) => k.tags.join(", ") },
@@ -216,6 +216,7 @@ export default function Keywords() {
             rows={rows()}
             rowKey={(k) => k.keywordId}
             columns={columns}
+            minWidth={1160}
             sort={{ column: sortColumn(), descending: sort().startsWith("-") }}
             onSort={onSort}
             selected={(id) => selected().has(id)}

@@ -1,7 +1,9 @@
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it as vitestIt, type TestContext } from "vitest";
 import { startWordPress, type WordPressInstance } from "../../packages/local/src/wordpress/index";
-import { type Browser, buildDashboard, openBrowser, type Product, screenshot, startProduct, webDir } from "./harness";
+import { measure } from "../scripts/size";
+import { type Browser, buildDashboard, openBrowser, type Product, screenshot, screenshotDir, startProduct, webDir } from "./harness";
 
 /**
  * The whole journey in Debian's Chromium against the product started as `pnpm dev` starts it:
@@ -18,6 +20,7 @@ let alice: Browser;
 const state: { siteId?: string; siteUrl?: string; clusterUrl?: string; taskTitle?: string; taskUrl?: string } = {};
 
 beforeAll(async () => {
+  await rm(join(screenshotDir, "failed-step.png"), { force: true });
   await buildDashboard();
   [product, wordpress] = await Promise.all([startProduct(), startWordPress()]);
   alice = await openBrowser();
@@ -45,6 +48,13 @@ afterAll(async () => {
 });
 
 describe("the dashboard journey", () => {
+  vitestIt("keeps the initial JavaScript lean (route chunks load on navigation)", async () => {
+    const size = await measure(join(webDir, "dist"));
+    console.log(`Initial JavaScript: ${(size.initial.gzipBytes / 1024).toFixed(1)} KB gzipped in ${size.initial.files.length} files; ${size.lazy.files} route chunks`);
+    expect(size.initial.gzipBytes).toBeLessThan(60 * 1024);
+    expect(size.lazy.files).toBeGreaterThanOrEqual(20);
+  });
+
   it("signs up and lands on the sites page", async () => {
     const { page } = alice;
     await page.goto(`${product.webUrl}/`);
@@ -310,6 +320,9 @@ describe("the dashboard journey", () => {
       expect(await page.getByText("best trail running shoes").count()).toBe(0);
       await page.goto(`${state.siteUrl}/clusters`);
       await page.getByRole("alert").first().waitFor();
+      await page.goto(state.taskUrl!);
+      await page.getByRole("alert").first().waitFor();
+      expect(await page.getByText(state.taskTitle!).count()).toBe(0);
       await page.goto(`${product.webUrl}/runs?pipeline=cluster-keywords`);
       await page.getByText("No runs of this pipeline yet").waitFor();
       await page.goto(`${product.webUrl}/settings/api-keys`);

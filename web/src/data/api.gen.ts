@@ -6914,7 +6914,7 @@ export interface paths {
         put?: never;
         /**
          * Re-sync every record of a connection
-         * @description Detects posts edited, unpublished, trashed or deleted on WordPress (up to 200 records per call). Nothing is re-published.
+         * @description Detects posts edited, unpublished, trashed or deleted on WordPress, 100 records per call (pass the answer's cursor for the next). Nothing is re-published.
          */
         post: {
             parameters: {
@@ -6930,6 +6930,8 @@ export interface paths {
                     "application/json": {
                         /** @example con_01hz3v5k8q2w4e6r8t0y2u4i6o */
                         connectionId: string;
+                        /** @description The cursor of the previous call, to go on with the next records */
+                        cursor?: string;
                     };
                 };
             };
@@ -15212,6 +15214,8 @@ export interface components {
             };
             /** @description Records whose post changed on WordPress */
             changed: components["schemas"]["PublishingRecord"][];
+            /** @description Pass back as cursor for the next records; null when all were checked */
+            cursor: string | null;
         };
         PublishingResync: {
             /**

@@ -1,7 +1,7 @@
 export * as Crypto from "./index";
 
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   DecryptCommand,
@@ -90,12 +90,18 @@ function localKey(): Buffer {
   const path = localKeyPath();
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
+    // Written whole under another name, then linked into place: a process starting at the same
+    // moment never reads a half-written key, and only one key ever wins.
+    const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    writeFileSync(temporary, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
     try {
-      writeFileSync(path, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
-      chmodSync(path, 0o600);
+      chmodSync(temporary, 0o600);
+      linkSync(temporary, path);
     } catch (error) {
-      // Another process created it first: use theirs.
+      // Another process linked its key first: use theirs.
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      unlinkSync(temporary);
     }
   }
   return parseKey(readFileSync(path, "utf8"));

@@ -8,7 +8,7 @@ import { Storage } from "@igny8/core/storage";
 import { createId } from "@igny8/core/util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { call, signUp, useApiTestEnvironment } from "../../../functions/src/api/testing/harness";
-import { handler as publishOneHandler } from "../../../functions/src/pipeline/content-publish/publish-one";
+import { failedHandler as publishOneFailedHandler, handler as publishOneHandler } from "../../../functions/src/pipeline/content-publish/publish-one";
 import { createLocalRunner, type RunResult } from "../runner";
 import { createTestContentSource, type SeedOptions } from "./content-source";
 import { type FlakyProxy, startFlakyProxy } from "./flaky-proxy";
@@ -321,5 +321,21 @@ describeWordPress("the content-publish pipeline against a real WordPress", () =>
     await Bus.idle();
     expect(publishedEvents(content.contentId)).toHaveLength(1);
     await expect(publishOneHandler({ ...input, contentId: createId("content") })).rejects.toMatchObject({ name: "PublishingRejected" });
+
+    // The destination as one object (`"publish.$": "$.publish"`); the Catch step records the failure
+    // and releases the crashed attempt, so another execution resumes it at once (its draft adopted).
+    const other = await seed();
+    const nested = { accountId, executionId, siteId, contentId: other.contentId, publish: { connectionId, status: "draft" } };
+    crashAt.set(other.contentId, { step: "create_draft", phase: "recorded", done: false });
+    await expect(publishOneHandler(nested)).rejects.toMatchObject({ name: "InjectedCrash" });
+    const gaveUp = await publishOneFailedHandler({ ...nested, error: { Error: "InjectedCrash", Cause: JSON.stringify({ errorMessage: "boom" }) } });
+    expect(gaveUp).toMatchObject({ published: false, error: "InjectedCrash: boom" });
+    const failedRecord = (await call("GET", `/v1/sites/${siteId}/publishing?contentId=${other.contentId}`, { token })).json.data[0];
+    expect(failedRecord).toMatchObject({ status: "failed", lastError: { code: "publishing.pipeline_failed", message: "InjectedCrash: boom" } });
+    expect(Date.parse(failedRecord.attempt.leaseUntil)).toBeLessThanOrEqual(Date.now());
+    const resumed = await publishOneHandler({ ...nested, executionId: createId("execution") });
+    expect(resumed.status).toBe("draft");
+    const drafts = await postsOfContent(admin, other.contentId);
+    expect(drafts.map((p) => p.id)).toEqual([resumed.remoteId]);
   }, 300_000);
 });

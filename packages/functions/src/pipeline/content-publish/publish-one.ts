@@ -14,7 +14,7 @@ import { caught, type ItemResult, itemInput, PublishingRejected, stepError } fro
  * progress on the execution.
  */
 
-export const request = z.object({
+const fields = z.object({
   accountId: z.string(),
   executionId: z.string().min(1),
   siteId: z.string().min(1),
@@ -24,6 +24,18 @@ export const request = z.object({
   scheduledAt: z.string().optional(),
   postType: z.string().optional(),
 });
+
+/**
+ * The destination may come flat (connectionId, status, scheduledAt, postType) or as one object
+ * `publish: { connectionId, status?, scheduledAt?, postType? }` (a state passes `"publish.$": "$.publish"`).
+ */
+const withDestination = (value: unknown) => {
+  if (!value || typeof value !== "object") return value;
+  const { publish, ...rest } = value as { publish?: unknown };
+  return publish && typeof publish === "object" ? { ...rest, ...publish } : rest;
+};
+
+export const request = z.preprocess(withDestination, fields);
 
 async function publishOne(input: z.output<typeof request>) {
   const { executionId, accountId: _accountId, ...fields } = input;
@@ -68,7 +80,10 @@ export const itemHandler = task(itemInput, async ({ accountId, siteId, execution
  * lease the crashed attempt held is released), and the pipeline goes on. Answers the reason.
  */
 export const failedHandler = task(
-  request.pick({ accountId: true, executionId: true, siteId: true, contentId: true, connectionId: true }).extend({ error: caught }),
+  z.preprocess(
+    withDestination,
+    fields.pick({ accountId: true, executionId: true, siteId: true, contentId: true, connectionId: true }).extend({ error: caught }),
+  ),
   async ({ executionId, siteId, contentId, connectionId, error }) => {
     const why = reason(error);
     await Publishing.recordFailure({ siteId, contentId, connectionId, executionId, reason: why });

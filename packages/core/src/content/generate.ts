@@ -154,12 +154,12 @@ export async function generateContent(ctx: StepContext): Promise<{ contentId: st
   await markGenerating(task, ctx);
   await progress(ctx, { step: "content", title: task.title });
   await releaseEarlierAttempts(ctx, "content");
-  const [derived, voice, rates, ai] = await Promise.all([
-    deriveContext(task),
+  const [voice, rates, ai] = await Promise.all([
     Author.voiceFor({ siteId: task.siteId, authorId: task.authorId, strategyId: task.strategyId }),
     Rates.current(),
     AiConfig.provider(),
   ]);
+  const derived = await deriveContext(task, { voice });
   const rendered = await Prompt.renderFor(`content.${task.contentType}`, Prompt.contentVariables(task, derived.site), {
     taskId: task.taskId,
     voice,

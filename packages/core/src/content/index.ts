@@ -317,10 +317,10 @@ export function derive(draft: Draft, context: DeriveContext, now = new Date()): 
 }
 
 /** The derive context of a task (its site, author name). */
-export async function deriveContext(task: Task.Stored): Promise<DeriveContext> {
+export async function deriveContext(task: Task.Stored, known?: { voice?: Author.Voice; site?: Prompt.SiteContext }): Promise<DeriveContext> {
   const [site, voice] = await Promise.all([
-    Prompt.siteContext(task.siteId, task.sectorId),
-    Author.voiceFor({ siteId: task.siteId, authorId: task.authorId, strategyId: task.strategyId }),
+    known?.site ?? Prompt.siteContext(task.siteId, task.sectorId),
+    known?.voice ?? Author.voiceFor({ siteId: task.siteId, authorId: task.authorId, strategyId: task.strategyId }),
   ]);
   return {
     contentType: task.contentType,

@@ -36,6 +36,7 @@ const entity = lazyEntity(
           requestsPerMinute: { type: "number" },
           tokensPerMinute: { type: "number" },
           rateWindowMs: { type: "number" },
+          rateHeadroomMs: { type: "number" },
           timeoutMs: { type: "number" },
           imageTimeoutMs: { type: "number" },
           maxAttempts: { type: "number" },
@@ -117,6 +118,9 @@ export const Body = z
     rateWindowMs: z.number().int().min(1000).max(3_600_000).nullable().optional().meta({
       description: "The window the per-minute limits are counted over (default 60000)",
     }),
+    rateHeadroomMs: z.number().int().min(0).max(60_000).nullable().optional().meta({
+      description: "Burst kept below the limits, in ms of refill (default 1000 of a 60000 window)",
+    }),
     timeoutMs: z.number().int().min(100).max(600_000).nullable().optional(),
     imageTimeoutMs: z.number().int().min(100).max(600_000).nullable().optional(),
     maxAttempts: z.number().int().min(1).max(10).nullable().optional(),
@@ -142,6 +146,7 @@ export const View = z
     requestsPerMinute: z.number().nullable(),
     tokensPerMinute: z.number().nullable(),
     rateWindowMs: z.number().nullable(),
+    rateHeadroomMs: z.number().nullable(),
     timeoutMs: z.number().nullable(),
     imageTimeoutMs: z.number().nullable(),
     maxAttempts: z.number().nullable(),
@@ -166,6 +171,7 @@ type Stored = {
   requestsPerMinute?: number;
   tokensPerMinute?: number;
   rateWindowMs?: number;
+  rateHeadroomMs?: number;
   timeoutMs?: number;
   imageTimeoutMs?: number;
   maxAttempts?: number;
@@ -200,6 +206,7 @@ function view(row: Stored | undefined): View {
     requestsPerMinute: row?.requestsPerMinute ?? null,
     tokensPerMinute: row?.tokensPerMinute ?? null,
     rateWindowMs: row?.rateWindowMs ?? null,
+    rateHeadroomMs: row?.rateHeadroomMs ?? null,
     timeoutMs: row?.timeoutMs ?? null,
     imageTimeoutMs: row?.imageTimeoutMs ?? null,
     maxAttempts: row?.maxAttempts ?? null,
@@ -263,6 +270,7 @@ export async function providerConfig(): Promise<{ config: AiProviderConfig | und
     "requestsPerMinute",
     "tokensPerMinute",
     "rateWindowMs",
+    "rateHeadroomMs",
     "timeoutMs",
     "imageTimeoutMs",
     "maxAttempts",

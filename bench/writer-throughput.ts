@@ -21,6 +21,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDynamo, ensureTable } from "../packages/local/src/dynamo/index";
 import { startS3 } from "../packages/local/src/s3/index";
+import type { Limits as PlanLimits } from "../packages/core/src/plan/limits";
 import { printTable } from "./lib/table";
 
 const TASKS = Math.min(98, Number(process.argv[2] ?? 60));
@@ -80,7 +81,7 @@ await withActor({ type: "system", properties: {} }, () =>
     name: "Bench",
     public: false,
     limits: {
-      ...(Object.fromEntries(Plan.limitNames.map((name) => [name, null])) as Plan.Limits),
+      ...(Object.fromEntries(Plan.limitNames.map((name) => [name, null])) as PlanLimits),
       monthly_credits: 10_000_000,
       max_concurrent_tasks: CONCURRENCY,
     },

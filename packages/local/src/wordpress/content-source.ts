@@ -1,4 +1,4 @@
-import { Publishing } from "@igny8/core/publishing";
+import type { Publishing } from "@igny8/core/publishing";
 import { Storage } from "@igny8/core/storage";
 import { createId } from "@igny8/core/util";
 import { png } from "./fixtures";

@@ -180,7 +180,8 @@ const invalidCredentials = () => new VisibleError("auth", "auth.invalid_credenti
  */
 export const logIn = fn(LogInInput, async ({ email, password, accountId }) => {
   const rules = throttleRules(email);
-  const outcomes = await Promise.all(rules.map((rule) => RateLimit.hit(rule)));
+  const now = Date.now();
+  const outcomes = await Promise.all(rules.map((rule) => RateLimit.hit(rule, now)));
   const blocked = outcomes.filter((outcome) => !outcome.allowed);
   if (blocked.length > 0) {
     throw new VisibleError("rate_limit", "auth.throttled", "Too many log-in attempts; try again later", {
@@ -190,7 +191,7 @@ export const logIn = fn(LogInInput, async ({ email, password, accountId }) => {
   const user = await User.findByEmail(email);
   const valid = await verifyPassword(user?.passwordHash, password);
   if (!user || !valid) throw invalidCredentials();
-  await Promise.all(rules.map((rule) => RateLimit.giveBack(rule)));
+  await Promise.all(rules.map((rule) => RateLimit.giveBack(rule, now)));
   if (user.status !== "active") throw new VisibleError("forbidden", "auth.user_disabled", "This user is disabled");
   const target = await chooseAccount(user.userId, accountId);
   return startSession(user.userId, target);

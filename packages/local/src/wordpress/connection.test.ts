@@ -1,6 +1,7 @@
 import {
   detectSeoFields,
   listPostTypes,
+  resolveTerms,
   syncAuthors,
   syncCategories,
   syncTags,
@@ -149,6 +150,30 @@ describeWordPress("connecting a real WordPress", () => {
     );
     const authors = await syncAuthors(clientFor(wp, "author"));
     expect(authors.map((a) => a.slug).sort()).toEqual(["admin", "author", "editor"]);
+  });
+
+  it("creating one new term from 12 publications at once leaves one term, shared by all", async () => {
+    // WordPress's own duplicate check is not atomic: without settling on the oldest term,
+    // concurrent creators make "Name", "Name" (name-2), ... Each round races a fresh name;
+    // "Slow race" names widen the gap inside WordPress as a loaded server does (wp-up.sh).
+    const admin = clientFor(wp, "admin");
+    const rounds: string[] = [];
+    for (const restBase of ["categories", "tags", "categories", "tags"]) {
+      const name = `Slow race ${uniqueSlug(restBase)}`;
+      const ids = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          resolveTerms(clientFor(wp, "admin"), restBase, [{ name }]),
+        ),
+      );
+      const terms = await admin.get<Array<{ id: number; name: string }>>(`/wp/v2/${restBase}`, {
+        search: name,
+        per_page: 100,
+      });
+      expect(terms.data.map((t) => t.name)).toEqual([name]);
+      expect(new Set(ids.flat())).toEqual(new Set([terms.data[0]?.id]));
+      rounds.push(`${restBase}: ${new Set(ids.flat()).size} id`);
+    }
+    console.log(`concurrent term creation: ${rounds.join(", ")}`);
   });
 
   it("detects Yoast, Rank Math or no SEO fields from the post type schema", async () => {

@@ -1,3 +1,4 @@
+import { logger } from "../../log";
 import { VisibleError } from "../../util/error";
 import { type WordPressClient, wpCodeOf } from "./client";
 
@@ -196,7 +197,7 @@ export function slugify(text: string): string {
 /**
  * Term ids for `refs` in taxonomy `restBase` ("categories", "tags"): ids are kept as given (the
  * response check catches stale ones), names are looked up by slug and created when missing.
- * Creating races safely: a concurrent creator makes WordPress answer `term_exists` with the id.
+ * Creating races safely: see `settleOnOldest`.
  */
 export async function resolveTerms(
   client: WordPressClient,
@@ -225,12 +226,13 @@ export async function resolveTerms(
         slug: slug || undefined,
         parent: ref.parentId,
       });
-      ids.push(data.id);
+      ids.push(await settleOnOldest(client, route, ref, data.id));
     } catch (error) {
       const details = error instanceof VisibleError ? error.details : {};
       const wpData = details.wpData as { term_id?: number } | undefined;
       if (wpData?.term_id) {
-        ids.push(wpData.term_id); // term_exists / duplicate_term_slug
+        // term_exists / duplicate_term_slug: someone else created it; theirs may be a duplicate too.
+        ids.push(await settleOnOldest(client, route, ref, undefined, wpData.term_id));
         continue;
       }
       if (error instanceof VisibleError && error.code === "wordpress.forbidden") {
@@ -246,6 +248,67 @@ export async function resolveTerms(
     }
   }
   return [...new Set(ids)];
+}
+
+/**
+ * WordPress checks for a same-named sibling before it inserts a term, not atomically: two
+ * publications creating "News" at once both insert, the later one with slug "news-2". So every
+ * creator settles on the oldest term (lowest id) with that name under that parent, and deletes
+ * its own term if it lost the race: concurrent publications end up sharing one term. If the
+ * WordPress user may not delete terms, the empty duplicate stays; the posts still share one.
+ */
+async function settleOnOldest(
+  client: WordPressClient,
+  route: string,
+  ref: { name: string; parentId?: number },
+  createdId?: number,
+  reportedId?: number,
+): Promise<number> {
+  const { data } = await client.get<WordPressTerm[]>(route, {
+    search: ref.name,
+    orderby: "id",
+    order: "asc",
+    per_page: 100,
+    _fields: termFields,
+  });
+  // MySQL compares names case-insensitively; REST escapes them.
+  const name = ref.name.trim().toLowerCase();
+  const parent = ref.parentId ?? 0;
+  const oldest = data
+    .filter((term) => (term.parent ?? 0) === parent)
+    .filter((term) => decodeEntities(term.name).trim().toLowerCase() === name)
+    .reduce<number | undefined>(
+      (min, term) => (min === undefined || term.id < min ? term.id : min),
+      undefined,
+    );
+  const chosen = oldest ?? createdId ?? reportedId;
+  if (chosen === undefined) {
+    throw new VisibleError(
+      "unavailable",
+      "wordpress.term_not_found",
+      `WordPress reported the term "${ref.name}" but does not list it`,
+      { route, name: ref.name },
+    );
+  }
+  if (createdId !== undefined && createdId !== chosen) {
+    await client.delete(`${route}/${createdId}`, { force: true }).catch((error) => {
+      logger.warn(
+        { err: error, route, termId: createdId, keptId: chosen },
+        "could not delete a duplicate term created by a race",
+      );
+    });
+  }
+  return chosen;
+}
+
+/** The few entities WordPress escapes in term names (`&amp;`, `&#039;`, ...). */
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&#0*39;|&#x0*27;/gi, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 /** Which of `ids` do not exist in taxonomy `restBase` (checked before writing a live post). */

@@ -115,6 +115,16 @@ export const contentRunEntity = lazyEntity(
           runCap: { type: "number" },
           estimate: { type: "number", required: true, readOnly: true },
           maxConcurrency: { type: "number", required: true, readOnly: true },
+          /** Where the run publishes each task's content as its last step, if anywhere. */
+          publish: {
+            type: "map",
+            readOnly: true,
+            properties: {
+              connectionId: { type: "string", required: true },
+              status: { type: ["draft", "publish", "future"] as const, required: true },
+              scheduledAt: { type: "string" },
+            },
+          },
           createdBy: { type: "string", required: true, readOnly: true },
           createdAt: { type: "string", required: true, readOnly: true },
         },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { useAccount, useActor } from "../actor";
 import { estimateTokens } from "../ai";
 import { Author } from "../author";
+import { Connection } from "../connection";
 import { Authz } from "../authz";
 import { Credits } from "../billing";
 import { settings } from "../config";
@@ -62,6 +63,18 @@ export const StartBody = RunBody.extend({
   partial: z.boolean().default(false).meta({
     description: "Start even when the estimate exceeds what is available (steps that cannot be paid fail with credits.insufficient)",
   }),
+  publish: z
+    .strictObject({
+      connectionId: Connection.ConnectionId,
+      status: z.enum(["draft", "publish", "future"]).default("publish").meta({ description: "future needs scheduledAt" }),
+      scheduledAt: z.iso.datetime({ offset: true }).optional().meta({ description: "When WordPress publishes them (status future)" }),
+    })
+    .refine((publish) => publish.status !== "future" || publish.scheduledAt !== undefined, {
+      message: "required for status future",
+      path: ["scheduledAt"],
+    })
+    .optional()
+    .meta({ id: "ContentRunPublish", description: "Publish each task's content to this WordPress connection as the run's last step" }),
 }).meta({ id: "ContentRunStart" });
 
 export const TaskEstimate = z
@@ -236,8 +249,12 @@ function releaseClaims(tasks: Task.Stored[], runId: string): Transaction.Part[] 
  * Starts a run: estimate, refuse what cannot be paid (unless `partial`), then claim the tasks and
  * the daily_content_tasks slots atomically and start the pipeline.
  */
-export const start = fn(StartBody.extend({ siteId: Site.SiteId }), async ({ siteId, taskIds, mode, maxCredits, partial }) => {
+export const start = fn(StartBody.extend({ siteId: Site.SiteId }), async ({ siteId, taskIds, mode, maxCredits, partial, publish }) => {
   await Authz.assert("writer.write", { siteId });
+  if (publish) {
+    await Authz.assert("publisher.write", { siteId });
+    await Connection.get({ siteId, connectionId: publish.connectionId });
+  }
   const tasks = await loadTasks(siteId, taskIds, mode);
   const estimated = await estimateFor(siteId, tasks, mode, maxCredits);
   const blocking = estimated.problems.find((problem) => !partial || problem.code === "credits.run_budget_reached");
@@ -270,6 +287,7 @@ export const start = fn(StartBody.extend({ siteId: Site.SiteId }), async ({ site
       runCap: estimated.runCap ?? undefined,
       estimate: estimated.total,
       maxConcurrency,
+      publish,
       createdBy: actorName(),
       createdAt: now.toISOString(),
     }),
@@ -280,7 +298,7 @@ export const start = fn(StartBody.extend({ siteId: Site.SiteId }), async ({ site
   try {
     executionId = await Pipelines.start(
       pipeline,
-      { siteId, runId, runCap: estimated.runCap, mode, maxConcurrency, items },
+      { siteId, runId, runCap: estimated.runCap, mode, maxConcurrency, items, publish: publish ?? null },
       { executionName: runId },
     );
   } catch (error) {
@@ -302,6 +320,10 @@ export const RunView = Execution.View.extend({
   mode: z.enum(modes),
   estimate: z.number().int(),
   runCap: z.number().int().nullable(),
+  publish: z
+    .object({ connectionId: z.string(), status: z.enum(["draft", "publish", "future"]), scheduledAt: z.string().nullable() })
+    .nullable()
+    .meta({ description: "Where the run publishes each task's content, if anywhere" }),
   tasks: z.array(
     z.object({ taskId: z.string(), title: z.string(), status: z.enum(Task.taskStatuses), failureReason: z.string().nullable(), contentId: z.string().nullable() }),
   ),
@@ -334,7 +356,7 @@ export const get = fn(z.strictObject({ siteId: Site.SiteId, runId: RunId }), asy
     if (!task) continue;
     tasks.push({ taskId, title: task.title, status: task.status, failureReason: task.failureReason ?? null, contentId: task.contentId ?? null });
   }
-  return { ...execution, siteId, runId, executionId: run.executionId, mode: run.mode, estimate: run.estimate, runCap: run.runCap ?? null, tasks };
+  return { ...execution, siteId, runId, executionId: run.executionId, mode: run.mode, estimate: run.estimate, runCap: run.runCap ?? null, publish: run.publish ? { ...run.publish, scheduledAt: run.publish.scheduledAt ?? null } : null, tasks };
 });
 
 /** The site's runs, newest first. */

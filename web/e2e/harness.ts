@@ -41,12 +41,24 @@ export interface Product {
   stop(): Promise<void>;
 }
 
-/** Starts packages/local/src/dev.ts as `pnpm dev` does, with the built dashboard, and waits for health. */
-export async function startProduct(): Promise<Product> {
+/**
+ * Starts packages/local/src/dev.ts as `pnpm dev` does, with the built dashboard, and waits for health.
+ * `env` adds documented settings (for example IGNY8_DEFAULT_PLAN) on top of the defaults.
+ */
+export async function startProduct(
+  options: { env?: Record<string, string> } = {},
+): Promise<Product> {
   const dataDir = await mkdtemp(join(tmpdir(), "igny8-e2e-"));
-  const [api, dynamo, s3, web] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [api, dynamo, s3, web] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   // Nothing of the test run's own settings (emulators, tables, AI keys) reaches the product.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("IGNY8_")));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("IGNY8_")),
+  );
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/dev.ts"], {
     cwd: localDir,
     env: {
@@ -58,6 +70,7 @@ export async function startProduct(): Promise<Product> {
       IGNY8_WEB_PORT: String(web),
       IGNY8_WEB_MODE: "static",
       IGNY8_LOG_LEVEL: "warn",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -119,7 +132,9 @@ export interface Browser {
 }
 
 /** Debian's Chromium with a fresh profile directory (each browser is a separate person). */
-export async function openBrowser(options: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+export async function openBrowser(
+  options: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } } = {},
+): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), "igny8-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,

@@ -1,4 +1,11 @@
-import { A, Navigate, type RouteSectionProps, useLocation, useNavigate, useParams } from "@solidjs/router";
+import {
+  A,
+  Navigate,
+  type RouteSectionProps,
+  useLocation,
+  useNavigate,
+  useParams,
+} from "@solidjs/router";
 import { createEffect, createSignal, For, type JSX, Show, Suspense } from "solid-js";
 import { logOut, switchAccount, useMe } from "../data/account";
 import { session } from "../data/session";
@@ -13,7 +20,11 @@ export function Shell(props: RouteSectionProps) {
   return (
     <Show
       when={session()}
-      fallback={<Navigate href={`/log-in?next=${encodeURIComponent(location.pathname + location.search)}`} />}
+      fallback={
+        <Navigate
+          href={`/log-in?next=${encodeURIComponent(location.pathname + location.search)}`}
+        />
+      }
     >
       <SignedIn>{props.children}</SignedIn>
     </Show>
@@ -25,7 +36,8 @@ function SignedIn(props: { children: JSX.Element }) {
   const location = useLocation();
   const [menuOpen, setMenuOpen] = createSignal(false);
   const sites = useSites();
-  const siteId = () => params.siteId ?? localStorage.getItem(LAST_SITE) ?? sites.data?.[0]?.siteId ?? "";
+  const siteId = () =>
+    params.siteId ?? localStorage.getItem(LAST_SITE) ?? sites.data?.[0]?.siteId ?? "";
 
   createEffect(() => {
     if (params.siteId) localStorage.setItem(LAST_SITE, params.siteId);
@@ -131,7 +143,10 @@ function AccountSwitcher() {
   const current = () => me.data?.memberships.find((m) => m.current);
   return (
     <Show when={me.data}>
-      <Show when={(me.data?.memberships.length ?? 0) > 1} fallback={<strong data-testid="account-name">{current()?.accountName}</strong>}>
+      <Show
+        when={(me.data?.memberships.length ?? 0) > 1}
+        fallback={<strong data-testid="account-name">{current()?.accountName}</strong>}
+      >
         <label class="visually-hidden" for="account-switcher">
           Account
         </label>
@@ -140,18 +155,30 @@ function AccountSwitcher() {
           style={{ width: "auto" }}
           value={current()?.accountId}
           onChange={async (event) => {
+            const accountId = event.currentTarget.value;
             try {
-              await switchAccount(event.currentTarget.value);
+              // Leave the site screens first: nothing of this account's sites is asked for in the next.
               localStorage.removeItem(LAST_SITE);
+              navigate("/sites");
+              await switchAccount(accountId);
               navigate("/");
             } catch (error) {
               toastError(error);
             }
           }}
         >
-          <For each={me.data?.memberships}>{(m) => <option value={m.accountId} selected={m.current}>{m.accountName}</option>}</For>
+          <For each={me.data?.memberships}>
+            {(m) => (
+              <option value={m.accountId} selected={m.current}>
+                {m.accountName}
+              </option>
+            )}
+          </For>
         </select>
       </Show>
+      <span class="badge" data-testid="account-role" title="Your role in this account">
+        {current()?.role}
+      </span>
     </Show>
   );
 }
@@ -179,7 +206,13 @@ function SiteSwitcher(props: { siteId: string; sites: { siteId: string; name: st
           } else navigate(`/sites/${next}`);
         }}
       >
-        <For each={props.sites}>{(site) => <option value={site.siteId} selected={site.siteId === props.siteId}>{site.name}</option>}</For>
+        <For each={props.sites}>
+          {(site) => (
+            <option value={site.siteId} selected={site.siteId === props.siteId}>
+              {site.name}
+            </option>
+          )}
+        </For>
       </select>
     </Show>
   );
@@ -199,7 +232,16 @@ function SectorSwitcher(props: { siteId: string }) {
         onChange={(event) => selectSector(props.siteId, event.currentTarget.value)}
       >
         <option value="">All sectors</option>
-        <For each={sectors.data}>{(sector) => <option value={sector.sectorId} selected={sector.sectorId === selectedSector(props.siteId)}>{sector.name}</option>}</For>
+        <For each={sectors.data}>
+          {(sector) => (
+            <option
+              value={sector.sectorId}
+              selected={sector.sectorId === selectedSector(props.siteId)}
+            >
+              {sector.name}
+            </option>
+          )}
+        </For>
       </select>
     </Show>
   );

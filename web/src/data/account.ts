@@ -7,14 +7,21 @@ import type { ApiKeyCreated, Role } from "./types";
 
 /** Tenancy: who is signed in, the account, its members, invitations, API keys, plan and usage. */
 
-export async function signUp(input: { email: string; password: string; name: string; accountName: string }) {
-  saveSession(await unwrap(api.POST("/v1/auth/sign-up", { body: input })));
+export async function signUp(input: {
+  email: string;
+  password: string;
+  name: string;
+  accountName: string;
+}) {
+  const tokens = await unwrap(api.POST("/v1/auth/sign-up", { body: input }));
   queryClient.clear();
+  saveSession(tokens);
 }
 
-export async function logIn(input: { email: string; password: string }) {
-  saveSession(await unwrap(api.POST("/v1/auth/log-in", { body: input })));
+export async function logIn(input: { email: string; password: string; accountId?: string }) {
+  const tokens = await unwrap(api.POST("/v1/auth/log-in", { body: input }));
   queryClient.clear();
+  saveSession(tokens);
 }
 
 export async function logOut() {
@@ -26,8 +33,10 @@ export async function logOut() {
 
 export async function switchAccount(accountId: string) {
   const switched = await unwrap(api.POST("/v1/auth/switch-account", { body: { accountId } }));
-  saveSession(switched);
+  // Cleared before the new session: screens still showing re-key their queries to the new
+  // account and fetch afresh (clearing after would orphan the queries they just started).
   queryClient.clear();
+  saveSession(switched);
 }
 
 export async function acceptInvitation(input: { token: string; name?: string; password?: string }) {
@@ -53,20 +62,32 @@ export const useAccount = () =>
   createQuery(() => ({ queryKey: key("account"), queryFn: () => unwrap(api.GET("/v1/account")) }));
 
 export const useUsage = () =>
-  createQuery(() => ({ queryKey: key("usage"), queryFn: () => unwrap(api.GET("/v1/account/usage")) }));
+  createQuery(() => ({
+    queryKey: key("usage"),
+    queryFn: () => unwrap(api.GET("/v1/account/usage")),
+  }));
 
 export const usePlans = () =>
-  createQuery(() => ({ queryKey: ["plans"], queryFn: () => unwrap(api.GET("/v1/plans")), staleTime: 300_000 }));
+  createQuery(() => ({
+    queryKey: ["plans"],
+    queryFn: () => unwrap(api.GET("/v1/plans")),
+    staleTime: 300_000,
+  }));
 
 export const renameAccount = (name: string) => unwrap(api.PATCH("/v1/account", { body: { name } }));
 
 export const useMembers = () =>
   createQuery(() => ({
     queryKey: key("members"),
-    queryFn: () => all((cursor) => unwrapPage(api.GET("/v1/members", { params: { query: { cursor, limit: 100 } } }))),
+    queryFn: () =>
+      all((cursor) =>
+        unwrapPage(api.GET("/v1/members", { params: { query: { cursor, limit: 100 } } })),
+      ),
   }));
 
-type MemberPatch = NonNullable<paths["/v1/members/{userId}"]["patch"]["requestBody"]>["content"]["application/json"];
+type MemberPatch = NonNullable<
+  paths["/v1/members/{userId}"]["patch"]["requestBody"]
+>["content"]["application/json"];
 export const updateMember = (userId: string, patch: MemberPatch) =>
   unwrap(api.PATCH("/v1/members/{userId}", { params: { path: { userId } }, body: patch }));
 export const removeMember = (userId: string) =>
@@ -75,7 +96,10 @@ export const removeMember = (userId: string) =>
 export const useInvitations = () =>
   createQuery(() => ({
     queryKey: key("invitations"),
-    queryFn: () => all((cursor) => unwrapPage(api.GET("/v1/invitations", { params: { query: { cursor, limit: 100 } } }))),
+    queryFn: () =>
+      all((cursor) =>
+        unwrapPage(api.GET("/v1/invitations", { params: { query: { cursor, limit: 100 } } })),
+      ),
   }));
 
 export const invite = (input: { email: string; role: Role; siteIds?: string[] }) =>
@@ -86,15 +110,25 @@ export const revokeInvitation = (invitationId: string) =>
 export const useApiKeys = () =>
   createQuery(() => ({
     queryKey: key("api-keys"),
-    queryFn: () => all((cursor) => unwrapPage(api.GET("/v1/api-keys", { params: { query: { cursor, limit: 100 } } }))),
+    queryFn: () =>
+      all((cursor) =>
+        unwrapPage(api.GET("/v1/api-keys", { params: { query: { cursor, limit: 100 } } })),
+      ),
   }));
 
-export const createApiKey = (input: { name: string; role: "admin" | "editor" | "viewer"; siteIds?: string[]; expiresAt?: string }) =>
-  unwrap(api.POST("/v1/api-keys", { body: input })) as Promise<ApiKeyCreated>;
-export const revokeApiKey = (keyId: string) => unwrap(api.DELETE("/v1/api-keys/{keyId}", { params: { path: { keyId } } }));
+export const createApiKey = (input: {
+  name: string;
+  role: "admin" | "editor" | "viewer";
+  siteIds?: string[];
+  expiresAt?: string;
+}) => unwrap(api.POST("/v1/api-keys", { body: input })) as Promise<ApiKeyCreated>;
+export const revokeApiKey = (keyId: string) =>
+  unwrap(api.DELETE("/v1/api-keys/{keyId}", { params: { path: { keyId } } }));
 
 /** The signed-in person's role in the current account. */
-export function currentRole(me: { memberships: { current: boolean; role: Role }[] } | undefined): Role | undefined {
+export function currentRole(
+  me: { memberships: { current: boolean; role: Role }[] } | undefined,
+): Role | undefined {
   return me?.memberships.find((m) => m.current)?.role;
 }
 

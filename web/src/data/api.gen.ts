@@ -15569,8 +15569,14 @@ export interface components {
             /** @enum {string} */
             mode: "full" | "images";
             tasks: components["schemas"]["ContentRunTaskEstimate"][];
-            /** @description Expected credits for the whole run */
+            /** @description Expected credits for the whole run; a run capped at this is not refused while its real cost fits */
             total: number;
+            /** @description The most the run can be charged without a cap (every call at its worst case); with a cap, never more than runCap */
+            most: number;
+            /** @description The most the run sets aside at one moment (expected cost plus the worst-case holds of maxConcurrency tasks in flight): what must be available and left in the month's budget */
+            peak: number;
+            /** @description Tasks the run would write at once (the plan's max_concurrent_tasks) */
+            maxConcurrency: number;
             rates: components["schemas"]["CreditRates"];
             available: number;
             metered: boolean;
@@ -15592,7 +15598,12 @@ export interface components {
             imagePrompts: number;
             images: number;
             imageCount: number;
+            /** @description Expected credits for the task (what the run's cap counts) */
             total: number;
+            /** @description The most the task can be charged: every call at its full completion budget plus a repair call (what its holds set aside) */
+            most: number;
+            /** @description The most its open holds set aside beyond its expected cost at one moment (one step, or two images, at a time) */
+            overhang: number;
         };
         /** @description Credits per 1,000 tokens and per image, for each AI function */
         CreditRates: {
@@ -15652,6 +15663,23 @@ export interface components {
              * @default false
              */
             partial: boolean;
+            publish?: components["schemas"]["ContentRunPublish"];
+        };
+        /** @description Publish each task's content to this WordPress connection as the run's last step */
+        ContentRunPublish: {
+            /** @example con_01hz3v5k8q2w4e6r8t0y2u4i6o */
+            connectionId: string;
+            /**
+             * @description future needs scheduledAt
+             * @default publish
+             * @enum {string}
+             */
+            status: "draft" | "publish" | "future";
+            /**
+             * Format: date-time
+             * @description When WordPress publishes them (status future)
+             */
+            scheduledAt?: string;
         };
         ContentRunSummary: {
             runId: string;
@@ -15692,6 +15720,13 @@ export interface components {
             mode: "full" | "images";
             estimate: number;
             runCap: number | null;
+            /** @description Where the run publishes each task's content, if anywhere */
+            publish: {
+                connectionId: string;
+                /** @enum {string} */
+                status: "draft" | "publish" | "future";
+                scheduledAt: string | null;
+            } | null;
             tasks: {
                 taskId: string;
                 title: string;
@@ -15796,6 +15831,7 @@ export interface components {
             requestsPerMinute: number | null;
             tokensPerMinute: number | null;
             rateWindowMs: number | null;
+            rateHeadroomMs: number | null;
             timeoutMs: number | null;
             imageTimeoutMs: number | null;
             maxAttempts: number | null;
@@ -15832,6 +15868,8 @@ export interface components {
             tokensPerMinute?: number | null;
             /** @description The window the per-minute limits are counted over (default 60000) */
             rateWindowMs?: number | null;
+            /** @description Burst kept below the limits, in ms of refill (default 1000 of a 60000 window) */
+            rateHeadroomMs?: number | null;
             timeoutMs?: number | null;
             imageTimeoutMs?: number | null;
             maxAttempts?: number | null;

@@ -96,6 +96,10 @@ export const holdEntity = lazyEntity(
           month: { type: "string", required: true, readOnly: true },
           siteId: { type: "string" },
           runId: { type: "string" },
+          /** What the hold counts against its run's cap (the call's expected cost); absent: `amount`. */
+          runAmount: { type: "number" },
+          /** The run's cap when the hold was taken (a settle never charges beyond it). */
+          runCap: { type: "number" },
           /** Plan limit counters taken with the hold, given back when it is released. */
           reservations: { type: "any", required: true, default: () => [] },
           createdAt: { type: "string", required: true, readOnly: true },

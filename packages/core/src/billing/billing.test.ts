@@ -175,6 +175,59 @@ describe("Credits", () => {
     );
   });
 
+  it("counts a call's expected cost against its run's cap, the worst case against the balance, and never charges a run past its cap", async () => {
+    const planId = await planWith({ monthly_credits: 1000 });
+    await Testing.withTestAccount(
+      async () => {
+        const subject = createId("task");
+        const runId = createId("contentRun");
+        const run = (name: string, amount: number, expected: number) => ({ ...step(subject, name), amount, expected, runId, runCap: 30 });
+        // Three calls expected at 10 each fit a cap of 30 although each holds 25 from the balance.
+        const a = await Credits.hold(run("a", 25, 10));
+        const b = await Credits.hold(run("b", 25, 10));
+        const c = await Credits.hold(run("c", 25, 10));
+        expect((await Credits.balance()).held).toBe(75);
+        await rejectsWith(Credits.hold(run("d", 25, 1)), "credits.run_budget_reached");
+        // a cost less than expected, b more (room: 30 - 10 (c) - 8 (a) = 12, so all 12 fit).
+        expect(await Credits.settle(a, { credits: 8, description: "a" })).toBe(8);
+        expect(await Credits.settle(b, { credits: 12, description: "b" })).toBe(12);
+        // c measured 14 but only 10 are left under the cap: charged 10, the entry says what it measured.
+        expect(await Credits.settle(c, { credits: 14, description: "c" })).toBe(10);
+        const entries = (await Credits.ledger({ kind: "usage", subject })).items;
+        expect(entries.map((e) => -e.amount).reduce((x, y) => x + y, 0)).toBe(30);
+        expect(entries.find((e) => e.step === "c")).toMatchObject({ amount: -10, cappedFrom: 14 });
+        await rejectsWith(Credits.hold(run("e", 25, 1)), "credits.run_budget_reached");
+        // A released hold gives back what it counted against the run.
+        const other = createId("contentRun");
+        const f = await Credits.hold({ ...step(subject, "f"), amount: 25, expected: 20, runId: other, runCap: 20 });
+        await Credits.release(f);
+        await Credits.settle(await Credits.hold({ ...step(subject, "g"), amount: 25, expected: 20, runId: other, runCap: 20 }), { credits: 20, description: "g" });
+        expect(await Credits.audit()).toMatchObject({ consistent: true, held: 0 });
+      },
+      { planId },
+    );
+  });
+
+  it("settles concurrent calls of a capped run within the cap", async () => {
+    const planId = await planWith({ monthly_credits: 1000 });
+    await Testing.withTestAccount(
+      async () => {
+        const subject = createId("task");
+        const runId = createId("contentRun");
+        const holds = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => Credits.hold({ ...step(subject, `s${i}`), amount: 20, expected: 5, runId, runCap: 30 })),
+        );
+        // Each measured 7 (over its expected 5): together they would pass the cap of 30.
+        const charged = await Promise.all(holds.map((held, i) => Credits.settle(held, { credits: 7, description: `s${i}` })));
+        expect(charged.reduce((x, y) => x + y, 0)).toBe(30);
+        const entries = (await Credits.ledger({ kind: "usage", subject })).items;
+        expect(entries.map((e) => -e.amount).reduce((x, y) => x + y, 0)).toBe(30);
+        expect(await Credits.audit()).toMatchObject({ consistent: true, held: 0 });
+      },
+      { planId },
+    );
+  });
+
   it("gives stale holds back when a new hold needs their credits", async () => {
     const planId = await planWith({ monthly_credits: 30 });
     await Testing.withTestAccount(

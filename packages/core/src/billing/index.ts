@@ -41,6 +41,18 @@ import * as Rates from "./rates";
  *   and a result is never stored unpaid or paid without its result.
  * - `release` gives a failed call's hold back, with its limit counters: failed calls cost nothing.
  * - Invariants: balance = sum of ledger entries; held = sum of open holds; available = balance - held.
+ *
+ * Caps and what a hold counts against them. The balance and the month's cap are ceilings shared by
+ * everything the account does at once, so a hold counts its whole `amount` (the worst case: the
+ * call at its full completion budget and a repair call) against both: neither can be overdrawn by
+ * calls in flight. A content run's cap is different: people set it from the run's estimate (the
+ * expected cost), so a hold counts only the call's `expected` cost against it, and a step is refused
+ * only when the run's charges so far plus the expected cost of the calls in flight would pass the
+ * cap. Holding the worst case there refused runs whose real cost fitted their cap (a run capped at
+ * its estimate failed its last tasks with credits.run_budget_reached while holds three times the
+ * real cost were open). The run's cap stays hard all the same: a settle never charges a run more than
+ * the room left under its cap (`settle` reads it; a call that ran over its expected cost at the end
+ * of a capped run is charged what fits and the ledger entry says `cappedFrom`).
  */
 
 export { type LedgerKind, ledgerKinds, Rates };
@@ -326,6 +338,10 @@ export interface Hold {
   month: string;
   siteId?: string;
   runId?: string;
+  /** Counted against the run's cap while the hold is open (the expected cost). */
+  runAmount: number;
+  /** The run's cap (null: none): settling never takes the run's charges past it. */
+  runCap: number | null;
   reservations: Reservation[];
 }
 
@@ -341,6 +357,8 @@ export interface HoldInput {
   function: AiFunction;
   /** Credits to set aside: the most the call may cost. */
   amount: number;
+  /** What the call is expected to cost (at most `amount`): what a run's cap counts. Default: `amount`. */
+  expected?: number;
   siteId?: string;
   /** The content run, for its budget; `runCap` is that run's cap (null: none). */
   runId?: string;
@@ -392,9 +410,10 @@ async function holdOnce(input: HoldInput, attempt: string): Promise<Hold> {
   if (budgets.perMonth !== null && amount > budgets.perMonth) {
     throw monthlyBudgetReached(budgets.perMonth, (await readBudget(accountId, month)).committed, amount);
   }
-  const runCap = input.runCap ?? null;
-  if (input.runId && runCap !== null && amount > runCap) {
-    throw runBudgetReached(runCap, (await readBudget(accountId, input.runId)).committed, amount);
+  const runCap = input.runId ? (input.runCap ?? null) : null;
+  const runAmount = Math.min(amount, Math.max(0, Math.ceil(input.expected ?? amount)));
+  if (input.runId && runCap !== null && runAmount > runCap) {
+    throw runBudgetReached(runCap, (await readBudget(accountId, input.runId)).committed, runAmount);
   }
 
   const reservations = await Promise.all(
@@ -410,6 +429,8 @@ async function holdOnce(input: HoldInput, attempt: string): Promise<Hold> {
     month,
     ...(input.siteId ? { siteId: input.siteId } : {}),
     ...(input.runId ? { runId: input.runId } : {}),
+    runAmount: input.runId ? runAmount : 0,
+    runCap,
     reservations: reservations.map((r) => ({ limit: r.limit, siteId: r.siteId, window: r.window, amount: r.amount })),
   };
 
@@ -429,6 +450,7 @@ async function holdOnce(input: HoldInput, attempt: string): Promise<Hold> {
         month,
         siteId: input.siteId,
         runId: input.runId,
+        ...(input.runId ? { runAmount, ...(runCap !== null ? { runCap } : {}) } : {}),
         reservations: record.reservations,
         createdAt: now.toISOString(),
         staleAt: new Date(now.getTime() + STALE_MS).toISOString(),
@@ -436,7 +458,7 @@ async function holdOnce(input: HoldInput, attempt: string): Promise<Hold> {
       () => new VisibleError("conflict", "credits.hold_exists", "This attempt already holds credits", { holdKey }),
     ),
     budgetPart(month, amount, 0, budgets.perMonth, monthlyBudgetReached),
-    ...(input.runId ? [budgetPart(input.runId, amount, 0, runCap, runBudgetReached)] : []),
+    ...(input.runId ? [budgetPart(input.runId, runAmount, 0, runCap, runBudgetReached)] : []),
     ...reservations,
   ];
   try {
@@ -477,6 +499,8 @@ function fromStored(data: {
   month: string;
   siteId?: string;
   runId?: string;
+  runAmount?: number;
+  runCap?: number;
   reservations: unknown;
 }): Hold {
   return {
@@ -489,6 +513,9 @@ function fromStored(data: {
     month: data.month,
     ...(data.siteId ? { siteId: data.siteId } : {}),
     ...(data.runId ? { runId: data.runId } : {}),
+    // Holds from before runs counted the expected cost counted their whole amount.
+    runAmount: data.runId ? (data.runAmount ?? data.amount) : 0,
+    runCap: data.runId ? (data.runCap ?? null) : null,
     reservations: (data.reservations as Reservation[]) ?? [],
   };
 }
@@ -517,12 +544,14 @@ export class HoldClosedError extends VisibleError {
 
 /**
  * The writes that charge a hold: put them in the transaction that stores the call's result.
- * Charges min(measured, held); the rest of the hold goes back to `available`.
+ * Charges min(measured, held, `runRoom`); the rest of the hold goes back to `available`. A hold of a
+ * capped run needs `runRoom` (what the run's cap leaves for this call: `runRoomFor`) — or use
+ * `settle`, which reads it and retries when a concurrent settle of the run took it meanwhile.
  */
-export function settleParts(held: Hold, charge: Charge): Transaction.Part[] {
+export function settleParts(held: Hold, charge: Charge, options: { runRoom?: number } = {}): Transaction.Part[] {
   const accountId = useAccount();
   const measured = Math.max(0, Math.ceil(charge.credits));
-  const charged = Math.min(measured, held.amount);
+  const charged = Math.max(0, Math.min(measured, held.amount, options.runRoom ?? Number.POSITIVE_INFINITY));
   const [subject, step] = held.subjectKey.split("#");
   let balanceUpdate = balanceEntity()
     .update({ accountId })
@@ -555,13 +584,38 @@ export function settleParts(held: Hold, charge: Charge): Transaction.Part[] {
       },
     }),
     budgetPart(held.month, charged - held.amount, charged, null, monthlyBudgetReached),
-    ...(held.runId ? [budgetPart(held.runId, charged - held.amount, charged, null, runBudgetReached)] : []),
+    // The run counted `runAmount` for this call; a charge above it must still fit under the cap.
+    ...(held.runId
+      ? [budgetPart(held.runId, charged - held.runAmount, charged, charged > held.runAmount ? held.runCap : null, runBudgetReached)]
+      : []),
   ];
 }
 
-/** Settles a hold on its own (calls whose result is stored elsewhere). */
-export async function settle(held: Hold, charge: Charge, resultParts: Transaction.Part[] = []): Promise<void> {
-  await Transaction.write([...resultParts, ...settleParts(held, charge)]);
+/** What a run's cap leaves for this hold's charge: the cap minus what the run committed besides it. */
+export async function runRoomFor(held: Hold): Promise<number | undefined> {
+  if (!held.runId || held.runCap === null) return undefined;
+  const { committed } = await readBudget(useAccount(), held.runId);
+  return Math.max(held.runAmount, held.runCap - (committed - held.runAmount));
+}
+
+/**
+ * Charges a hold in one transaction with the call's result (`resultParts`), within its run's cap:
+ * the room under the cap is read first and the run's counter is written on condition it still
+ * fits; when a concurrent settle of the same run took the room meanwhile, it reads again and
+ * retries (the cancelled transaction wrote nothing). Returns the credits charged.
+ */
+export async function settle(held: Hold, charge: Charge, resultParts: Transaction.Part[] = []): Promise<number> {
+  const measured = Math.max(0, Math.ceil(charge.credits));
+  for (let attempt = 0; ; attempt++) {
+    const runRoom = await runRoomFor(held);
+    try {
+      await Transaction.write([...resultParts, ...settleParts(held, charge, { runRoom })]);
+      return Math.min(measured, held.amount, runRoom ?? Number.POSITIVE_INFINITY);
+    } catch (error) {
+      const raced = error instanceof VisibleError && error.code === "credits.run_budget_reached" && runRoom !== undefined;
+      if (!raced || attempt >= 5) throw error;
+    }
+  }
 }
 
 /**
@@ -579,7 +633,7 @@ export async function release(held: Hold): Promise<boolean> {
     ),
     Transaction.part(balanceEntity().update({ accountId }).add({ held: -held.amount, available: held.amount })),
     budgetPart(held.month, -held.amount, 0, null, monthlyBudgetReached),
-    ...(held.runId ? [budgetPart(held.runId, -held.amount, 0, null, runBudgetReached)] : []),
+    ...(held.runId ? [budgetPart(held.runId, -held.runAmount, 0, null, runBudgetReached)] : []),
     ...held.reservations.map((r) =>
       Limit.release({ limit: r.limit, siteId: r.siteId === "-" ? undefined : r.siteId, amount: r.amount, window: r.window }),
     ),
@@ -631,14 +685,15 @@ export async function metered<T>(
 ): Promise<{ value: T; charged: number; hold: Hold }> {
   const held = await hold(input);
   let outcome: { value: T; charge: Charge; parts?: Transaction.Part[] };
+  let charged: number;
   try {
     outcome = await call(held);
-    await settle(held, outcome.charge, outcome.parts ?? []);
+    charged = await settle(held, outcome.charge, outcome.parts ?? []);
   } catch (error) {
     await release(held);
     throw error;
   }
-  return { value: outcome.value, charged: Math.min(Math.ceil(outcome.charge.credits), held.amount), hold: held };
+  return { value: outcome.value, charged, hold: held };
 }
 
 // --- ledger ---------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ import { VisibleError } from "../util/error";
 import { fn } from "../util/fn";
 import { createId, idPattern } from "../util/id";
 import { contentRunEntity } from "./content.entity";
-import { expectedContentTokens, failTask, type RunMode } from "./generate";
-import { find } from "./index";
+import { contentCredits, failTask, imagePromptCredits, imagePromptVariables, type RunMode } from "./generate";
+import { find, type Stored } from "./index";
 
 /**
  * Content runs: a set of a site's tasks through the content-generation pipeline. Before a run
@@ -85,7 +85,13 @@ export const TaskEstimate = z
     imagePrompts: z.number().int(),
     images: z.number().int(),
     imageCount: z.number().int(),
-    total: z.number().int(),
+    total: z.number().int().meta({ description: "Expected credits for the task (what the run's cap counts)" }),
+    most: z.number().int().meta({
+      description: "The most the task can be charged: every call at its full completion budget plus a repair call (what its holds set aside)",
+    }),
+    overhang: z.number().int().meta({
+      description: "The most its open holds set aside beyond its expected cost at one moment (one step, or two images, at a time)",
+    }),
   })
   .meta({ id: "ContentRunTaskEstimate" });
 
@@ -93,7 +99,13 @@ export const EstimateView = z
   .object({
     mode: z.enum(modes),
     tasks: z.array(TaskEstimate),
-    total: z.number().int().meta({ description: "Expected credits for the whole run" }),
+    total: z.number().int().meta({ description: "Expected credits for the whole run; a run capped at this is not refused while its real cost fits" }),
+    most: z.number().int().meta({ description: "The most the run can be charged without a cap (every call at its worst case); with a cap, never more than runCap" }),
+    peak: z.number().int().meta({
+      description:
+        "The most the run sets aside at one moment (expected cost plus the worst-case holds of maxConcurrency tasks in flight): what must be available and left in the month's budget",
+    }),
+    maxConcurrency: z.number().int().meta({ description: "Tasks the run would write at once (the plan's max_concurrent_tasks)" }),
     rates: Rates.Rates,
     available: z.number().int(),
     metered: z.boolean(),
@@ -129,58 +141,112 @@ async function loadTasks(siteId: string, taskIds: string[], mode: RunMode): Prom
   return tasks;
 }
 
+/** Tasks a run writes at once: the plan's max_concurrent_tasks (at most 40). */
+export async function runConcurrency(): Promise<number> {
+  const plan = await Limit.currentPlan();
+  return Math.min(Math.max(1, plan.limits.max_concurrent_tasks ?? DEFAULT_CONCURRENCY), 40);
+}
+
+/** Characters of an image prompt as the image-prompts step writes them (one concrete scene). */
+const TYPICAL_IMAGE_PROMPT = "x".repeat(320);
+
+/**
+ * Per task and step, the credits the run's steps are expected to cost and the most they hold, by
+ * the same functions the steps use (contentCredits, imagePromptCredits, imageCredits) on the same
+ * rendered prompts (with the author profile and strategy), so a step's hold counts against the
+ * run's cap what the estimate counted for it.
+ */
 async function estimateTasks(siteId: string, tasks: Task.Stored[], mode: RunMode) {
   const [rates, ai] = await Promise.all([Rates.current(), AiConfig.providerConfig()]);
-  const site = await Prompt.siteContext(siteId);
-  // Image models of the gpt-image family bill tokens on top of the per-image rate.
-  const billsTokens = Boolean(ai.config) && (ai.config?.imageModel ?? "gpt-image").startsWith("gpt-image");
   const { Image } = await import("../image");
+  const billsTokens = Image.billsImageTokens(ai.config);
   const estimates: z.infer<typeof TaskEstimate>[] = [];
   for (const task of tasks) {
-    let content = 0;
-    let imagePrompts = 0;
+    const [site, voice] = await Promise.all([
+      Prompt.siteContext(siteId, task.sectorId),
+      Author.voiceFor({ siteId, authorId: task.authorId, strategyId: task.strategyId }),
+    ]);
+    const stored = mode === "images" && task.contentId ? await find(siteId, task.contentId) : undefined;
+    let imageCount = task.inArticleImages + (task.featuredImage ? 1 : 0);
+    if (stored) imageCount = stored.imagePrompts.length;
+    const none = { expected: 0, most: 0 };
+    let content = none;
+    let imagePrompts = none;
+    let image = none;
     if (mode === "full") {
-      const voice = await Author.voiceFor({ siteId, authorId: task.authorId, strategyId: task.strategyId });
       const rendered = await Prompt.renderFor(`content.${task.contentType}`, Prompt.contentVariables(task, site), { taskId: task.taskId, voice });
-      const promptTokens = estimateTokens([rendered.system, rendered.prompt], 0);
-      content = Rates.cost(rates.content, { tokens: expectedContentTokens(promptTokens, task.wordCount) });
-      if (task.inArticleImages > 0 || task.featuredImage) {
-        imagePrompts = Rates.cost(rates.image_prompts, { tokens: promptTokens / 3 + 150 * (task.inArticleImages + 1) + 200 });
+      content = contentCredits(rates, estimateTokens([rendered.system, rendered.prompt], 0), task.wordCount);
+      if (imageCount > 0) {
+        const stand = { title: task.title, outline: (task.outline as Task.OutlineSection[]) ?? [] } as unknown as Stored;
+        const prompts = await Prompt.renderFor("image_prompts", imagePromptVariables(stand, task, site), { taskId: task.taskId, voice });
+        imagePrompts = imagePromptCredits(rates, estimateTokens([prompts.system, prompts.prompt], 0), task.inArticleImages, imageCount);
       }
     }
-    let imageCount = task.inArticleImages + (task.featuredImage ? 1 : 0);
-    if (mode === "images" && task.contentId) imageCount = (await find(siteId, task.contentId))?.imagePrompts.length ?? imageCount;
-    const images = imageCount * Image.imageCredits(rates, 60, ai.imageSize, billsTokens).expected;
-    estimates.push({ taskId: task.taskId, title: task.title, content, imagePrompts, images, imageCount, total: content + imagePrompts + images });
+    if (imageCount > 0) {
+      const item = stored?.imagePrompts[0] ?? { prompt: TYPICAL_IMAGE_PROMPT, alt: task.title, placement: "in-article" };
+      const rendered = await Prompt.renderFor("images", Image.imageVariables(site, item, task.title), { taskId: task.taskId, voice });
+      const promptTokens = estimateTokens([rendered.prompt], 0);
+      image = {
+        expected: Image.imageCredits(rates, promptTokens, ai.imageSize, billsTokens).expected,
+        most: Image.imageCredits(rates, promptTokens, ai.imageSize, true).most,
+      };
+    }
+    estimates.push({
+      taskId: task.taskId,
+      title: task.title,
+      content: content.expected,
+      imagePrompts: imagePrompts.expected,
+      images: imageCount * image.expected,
+      imageCount,
+      total: content.expected + imagePrompts.expected + imageCount * image.expected,
+      most: content.most + imagePrompts.most + imageCount * image.most,
+      // A task runs one step at a time, its images two at a time.
+      overhang: Math.max(content.most - content.expected, imagePrompts.most - imagePrompts.expected, Math.min(2, imageCount) * (image.most - image.expected)),
+    });
   }
   return { estimates, rates };
 }
 
+/**
+ * The run's estimate against what can refuse it. A step's hold counts its expected cost against
+ * the run's cap but its worst case against the balance and the month's budget (see Credits), so:
+ * the cap is checked against `total` (the expected cost), the balance and the month against `peak`
+ * (the expected cost plus what the holds of maxConcurrency tasks in flight set aside beyond it).
+ * A run that fits here is not refused for budget on the way while its real cost stays within the
+ * estimate (and nothing else spends the account's credits meanwhile).
+ */
 async function estimateFor(siteId: string, tasks: Task.Stored[], mode: RunMode, maxCredits?: number): Promise<EstimateView> {
-  const { estimates, rates } = await estimateTasks(siteId, tasks, mode);
+  const [{ estimates, rates }, maxConcurrency] = await Promise.all([estimateTasks(siteId, tasks, mode), runConcurrency()]);
   const total = estimates.reduce((sum, task) => sum + task.total, 0);
+  const most = estimates.reduce((sum, task) => sum + task.most, 0);
+  const overhangs = estimates.map((task) => task.overhang).sort((a, b) => b - a);
+  const peak = Math.min(most, total + overhangs.slice(0, maxConcurrency).reduce((sum, value) => sum + value, 0));
   const balance = await Credits.balance();
   const runCap = [balance.budgets.perRun, maxCredits ?? null].filter((cap): cap is number => cap !== null).reduce<number | null>(
     (min, cap) => (min === null ? cap : Math.min(min, cap)),
     null,
   );
   const problems: { code: string; message: string }[] = [];
-  if (balance.metered && total > balance.available) {
-    problems.push({ code: "credits.insufficient", message: `The run needs about ${total} credits; ${balance.available} are available` });
+  const needs = `The run is expected to cost ${total} credits and sets aside up to ${peak} at once while it runs`;
+  if (balance.metered && peak > balance.available) {
+    problems.push({ code: "credits.insufficient", message: `${needs}; ${balance.available} are available` });
   }
   if (runCap !== null && total > runCap) {
-    problems.push({ code: "credits.run_budget_reached", message: `The run needs about ${total} credits; its cap is ${runCap}` });
+    problems.push({ code: "credits.run_budget_reached", message: `The run is expected to cost ${total} credits; its cap is ${runCap}` });
   }
-  if (balance.budgets.perMonth !== null && balance.month.committed + total > balance.budgets.perMonth) {
+  if (balance.budgets.perMonth !== null && balance.month.committed + peak > balance.budgets.perMonth) {
     problems.push({
       code: "credits.monthly_budget_reached",
-      message: `The run needs about ${total} credits; ${Math.max(0, balance.budgets.perMonth - balance.month.committed)} are left in this month's budget`,
+      message: `${needs}; ${Math.max(0, balance.budgets.perMonth - balance.month.committed)} are left in this month's budget`,
     });
   }
   return {
     mode,
     tasks: estimates,
     total,
+    most,
+    peak,
+    maxConcurrency,
     rates,
     available: balance.available,
     metered: balance.metered,
@@ -269,8 +335,7 @@ export const start = fn(StartBody.extend({ siteId: Site.SiteId }), async ({ site
   if (settings().IGNY8_PIPELINES === "local" && !Pipelines.hasRunner()) {
     throw new VisibleError("unavailable", "pipeline.runner_missing", "No local pipeline runner is running; start the local cloud with `pnpm dev`");
   }
-  const plan = await Limit.currentPlan();
-  const maxConcurrency = Math.min(Math.max(1, plan.limits.max_concurrent_tasks ?? DEFAULT_CONCURRENCY), 40);
+  const maxConcurrency = estimated.maxConcurrency;
   const runId = createId("contentRun");
   const now = new Date();
   const slots = await Limit.reserve({ limit: "daily_content_tasks", siteId, amount: tasks.length, now });

@@ -2,7 +2,8 @@ export * as Image from "./index";
 
 import { z } from "zod";
 import { useAccount } from "../actor";
-import { estimateTokens, type ImageResult, type ImageSize, imageSizes } from "../ai";
+import { type AiProviderConfig, estimateTokens, type ImageResult, type ImageSize, imageSizes } from "../ai";
+import { Author } from "../author";
 import { Authz } from "../authz";
 import { Credits } from "../billing";
 import * as Rates from "../billing/rates";
@@ -104,6 +105,16 @@ function asImageSize(size: string): ImageSize {
   return (imageSizes as readonly string[]).includes(size) ? (size as ImageSize) : "1024x1024";
 }
 
+/** Image models of the gpt-image family (the default one) bill tokens on top of the per-image rate; offline, none. */
+export function billsImageTokens(config: AiProviderConfig | undefined): boolean {
+  return Boolean(config) && (config?.imageModel ?? "gpt-image").startsWith("gpt-image");
+}
+
+/** The variables of the image model's prompt for one image prompt of a content. */
+export function imageVariables(site: Prompt.SiteContext, item: { prompt: string; alt: string; placement: string }, title: string) {
+  return { ...Prompt.siteVariables(site), prompt: item.prompt, alt: item.alt, placement: item.placement, title };
+}
+
 /** The credits an image is expected to cost (and the most it may). */
 export function imageCredits(rates: Rates.Rates, promptTokens: number, size: string, billsTokens: boolean) {
   const expected = Rates.cost(rates.images, { images: 1, tokens: billsTokens ? promptTokens + imageTokenBudget(size) / 4 : 0 });
@@ -131,20 +142,27 @@ export async function generate(ctx: StepContext & { index: number }): Promise<{ 
   await Credits.releaseOpen(`${task.taskId}#${step}#g${ctx.generation}#`);
   // Early feedback: a site already at its storage quota generates nothing (the write checks again).
   await Limit.check({ limit: "storage_quota_gb", siteId: task.siteId, amount: 1 });
-  const [site, rates, ai] = await Promise.all([Prompt.siteContext(task.siteId, task.sectorId), Rates.current(), AiConfig.provider()]);
-  const rendered = await Prompt.renderFor(
-    "images",
-    { ...Prompt.siteVariables(site), prompt: item.prompt, alt: item.alt, placement: item.placement, title: content.title },
-    { taskId: task.taskId },
-  );
+  const [site, voice, rates, ai, aiConfig] = await Promise.all([
+    Prompt.siteContext(task.siteId, task.sectorId),
+    Author.voiceFor({ siteId: task.siteId, authorId: task.authorId, strategyId: task.strategyId }),
+    Rates.current(),
+    AiConfig.provider(),
+    AiConfig.providerConfig(),
+  ]);
+  const rendered = await Prompt.renderFor("images", imageVariables(site, item, content.title), { taskId: task.taskId, voice });
   const size = asImageSize(ai.imageSize);
   const promptTokens = estimateTokens([rendered.prompt], 0);
+  const credits = {
+    expected: imageCredits(rates, promptTokens, size, billsImageTokens(aiConfig.config)).expected,
+    most: imageCredits(rates, promptTokens, size, true).most,
+  };
   const held = await Credits.hold({
     subject: task.taskId,
     step,
     version: `g${ctx.generation}`,
     function: "images",
-    amount: imageCredits(rates, promptTokens, size, true).most,
+    amount: credits.most,
+    expected: credits.expected,
     siteId: task.siteId,
     runId: ctx.runId,
     runCap: ctx.runCap,
@@ -172,7 +190,15 @@ export async function generate(ctx: StepContext & { index: number }): Promise<{ 
     });
     uploaded = key;
     const storage = await Limit.reserve({ limit: "storage_quota_gb", siteId: task.siteId, amount: result.png.byteLength });
-    await Transaction.write([
+    const charge = {
+      credits: Rates.cost(rates.images, { images: 1, tokens: result.usage?.totalTokens ?? 0 }),
+      usage: result.usage,
+      images: 1,
+      model: result.model,
+      provider: result.provider,
+      description: `Image ${ctx.index + 1} (${item.placement}) for "${Content.clip(content.title, 80)}"`,
+    };
+    await Credits.settle(held, charge, [
       Transaction.part(
         imageEntity().create({
           accountId,
@@ -200,14 +226,6 @@ export async function generate(ctx: StepContext & { index: number }): Promise<{ 
       ),
       storage,
       taskStepPart(ctx, step),
-      ...Credits.settleParts(held, {
-        credits: Rates.cost(rates.images, { images: 1, tokens: result.usage?.totalTokens ?? 0 }),
-        usage: result.usage,
-        images: 1,
-        model: result.model,
-        provider: result.provider,
-        description: `Image ${ctx.index + 1} (${item.placement}) for "${Content.clip(content.title, 80)}"`,
-      }),
     ]);
     return { imageId, skipped: false };
   } catch (error) {

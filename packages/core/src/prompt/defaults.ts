@@ -3,8 +3,9 @@ import type { AiFunction } from "../ai/types";
 /**
  * The default prompts, one per prompt key: an AI function, and for content one per content type.
  * Accounts override them (versioned), tasks override the account's. `variables` is what a
- * template may use; the author profile and content strategy are added to every system message
- * by the renderer, whatever the template says.
+ * template may use; the author profile and content strategy are added by the renderer, whatever
+ * the template says: to the system message of every chat function, and (the parts a picture can
+ * carry: audience, mood, visual rules, brand facts) to the end of the image model's prompt.
  */
 
 export const promptKeys = [
@@ -138,7 +139,7 @@ ${contentRules}`,
   },
   image_prompts: {
     system:
-      "You are an art director. You write prompts for an image model: concrete scenes, editorial photography or clean illustration, never text, logos, watermarks or real people's faces. You answer with JSON only.",
+      "You are an art director. You write prompts for an image model: concrete scenes, editorial photography or clean illustration, never text, logos, watermarks or real people's faces. Scenes suit the audience, brand facts and rules of the author profile and strategy below, when there are any. You answer with JSON only.",
     template: `Site: {{site_name}}
 Title: {{title}}
 Primary keyword: {{primary_keyword}}

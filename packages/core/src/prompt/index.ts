@@ -30,7 +30,8 @@ import { bullets, inspect, render } from "./template";
  * content one per content type) has a default here in code; an account may override it and a
  * task may override the account. Overrides are versioned: every save, restore or reset adds a
  * version, and the newest version decides. The author profile and content strategy that apply
- * are added to every system message.
+ * are added to every prompt: to the system message of the chat functions (`voiceBlock`), and to
+ * the prompt itself for the image model, which gets no system message (`imageVoiceBlock`).
  */
 
 export { bullets, defaultPrompts, functionOf, inspect, type PromptKey, promptKeys, render, variablesByFunction };
@@ -302,6 +303,39 @@ export function voiceBlock(voice: Author.Voice): string {
   return lines.join("\n");
 }
 
+/** A rule or guideline about pictures (the image model is given these, not the writing rules). */
+const visualRule =
+  /\b(images?|imagery|photos?|photograph\w*|pictures?|illustrat\w*|visuals?|visually|colou?rs?|palette|scenes?|shows?|showing|depict\w*|logos?|faces?|drawings?|artwork|aesthetic)\b/i;
+
+const IMAGE_VOICE_CHARS = 1_000;
+
+/**
+ * The voice as the image model needs it, added to the image prompt (image models get no system
+ * message). Only what a picture can carry: who it is for (the author's and the strategy's
+ * audience), the mood (the author's tone), the brand facts as context for setting and props
+ * (never to be drawn as text), and the rules and guidelines that speak about pictures (they name
+ * images, photos, illustrations, colours, scenes, what to show or depict, logos or faces:
+ * "Never show faces", "Illustrations in teal and sand"). Writing rules, the reading level and the
+ * call to action say nothing to an image model and are left out. Kept under 1,000 characters so
+ * the whole prompt stays within what image models accept.
+ */
+export function imageVoiceBlock(voice: Author.Voice): string {
+  const { author, strategy } = voice;
+  const clipLine = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
+  const audiences = [author?.audience, strategy?.audience].map((a) => a?.trim() ?? "").filter(Boolean);
+  const rules = [...(author?.rules ?? []), ...(strategy?.guidelines ?? [])].filter((rule) => visualRule.test(rule));
+  const lines: string[] = [];
+  if (audiences.length) lines.push(`Made for: ${clipLine([...new Set(audiences)].join("; "))}`);
+  if (author?.tone) lines.push(`Mood: ${clipLine(author.tone)}`);
+  if (rules.length) lines.push(`Visual rules: ${rules.map((rule) => clipLine(rule, 160)).join("; ")}`);
+  if (author?.brandFacts.length) {
+    lines.push(`Brand context (for setting and props; never as visible text): ${author.brandFacts.map((fact) => clipLine(fact, 160)).join("; ")}`);
+  }
+  let block = lines.join("\n");
+  if (block.length > IMAGE_VOICE_CHARS) block = `${block.slice(0, IMAGE_VOICE_CHARS - 1).trimEnd()}…`;
+  return block;
+}
+
 /** The facts of the author and strategy as structured inputs (the offline adapter builds from them). */
 export function voiceInputs(voice: Author.Voice): Record<string, unknown> {
   return {
@@ -339,16 +373,27 @@ export interface Rendered {
   variables: Record<string, string>;
 }
 
-/** Renders the prompt in force for `key` with `variables`, the voice added to the system message. */
+/**
+ * Renders the prompt in force for `key` with `variables` and the voice, whatever the template says:
+ * for chat functions the author profile and strategy go to the end of the system message; for
+ * `images` (the image model gets the prompt alone) their picture-relevant part goes to the end of
+ * the prompt.
+ */
 export async function renderFor(
   key: PromptKey,
   variables: Record<string, string>,
   options: { taskId?: string; voice?: Author.Voice } = {},
 ): Promise<Rendered> {
   const prompt = await effective(key, options.taskId);
+  const system = render(prompt.system, variables);
+  const text = render(prompt.template, variables);
+  const join = (...parts: string[]) => parts.filter(Boolean).join("\n\n");
+  if (functionOf(key) === "images") {
+    const voice = options.voice ? imageVoiceBlock(options.voice) : "";
+    return { key, source: prompt.source, version: prompt.version, system, prompt: join(text, voice), variables };
+  }
   const voice = options.voice ? voiceBlock(options.voice) : "";
-  const system = [render(prompt.system, variables), voice].filter(Boolean).join("\n\n");
-  return { key, source: prompt.source, version: prompt.version, system, prompt: render(prompt.template, variables), variables };
+  return { key, source: prompt.source, version: prompt.version, system: join(system, voice), prompt: text, variables };
 }
 
 export interface SiteContext {

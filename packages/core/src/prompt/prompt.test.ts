@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Author } from "../author";
+import { Generate } from "../content";
 import * as Config from "../config";
 import { Site } from "../site";
 import { Task } from "../task";
@@ -102,6 +103,112 @@ describe("prompt overrides", () => {
       await Prompt.resetForTask({ siteId, taskId: task.taskId, key: "content.post" });
       expect(await Prompt.getForTask({ siteId, taskId: task.taskId, key: "content.post" })).toMatchObject({ source: "account" });
     });
+  });
+});
+
+describe("the voice in every prompt", () => {
+  it("renders every AI function's prompt for a task with its author profile and strategy", async () => {
+    await Testing.withTestAccount(async () => {
+      const { siteId } = await Site.create({ name: "Trail Co", url: "https://trail.example" });
+      const author = await Author.create({
+        name: "Sam",
+        bio: "Ran 40 ultras",
+        tone: "warm and practical",
+        audience: "new trail runners",
+        readingLevel: "grade 8",
+        rules: ["Never promise injury prevention", "Show shoes on real dirt trails, never studio shots"],
+        brandFacts: ["Trail Co was founded in 2012 in Boulder"],
+      });
+      const strategy = await Author.Strategy.create({
+        name: "Beginners",
+        goals: "Win first-time buyers",
+        audience: "runners moving from road to trail",
+        pillars: ["fit"],
+        guidelines: ["Use earthy colours in every illustration", "Link the sizing guide"],
+        callToAction: "Book a gait check",
+      });
+      // Named by the task (no account defaults).
+      const task = await Task.create({
+        siteId,
+        title: "Trail shoes 101",
+        primaryKeyword: "trail running shoes",
+        keywords: ["heel drop"],
+        authorId: author.authorId,
+        strategyId: strategy.strategyId,
+      });
+      const stored = (await Task.find(siteId, task.taskId))!;
+      const voice = await Author.voiceFor({ siteId, authorId: stored.authorId, strategyId: stored.strategyId });
+      const site = await Prompt.siteContext(siteId);
+      const variables: Record<string, Record<string, string>> = {
+        content: Prompt.contentVariables(stored, site),
+        image_prompts: { ...Prompt.siteVariables(site), title: stored.title, primary_keyword: stored.primaryKeyword, headings: "- Fit", in_article_count: "1", featured: "yes" },
+        images: { ...Prompt.siteVariables(site), prompt: "Trail shoes on a rocky path", alt: "Shoes", placement: "featured", title: stored.title },
+        ideas: { ...Prompt.siteVariables(site), cluster: "shoes", keywords: "- trail shoes", count: "3", content_type: "post" },
+        optimize: { ...Prompt.siteVariables(site), title: stored.title, primary_keyword: stored.primaryKeyword, html: "<p>x</p>" },
+        site_structure: { ...Prompt.siteVariables(site), brief: "A shop" },
+      };
+      const writing = [
+        "Author profile: Sam",
+        "About: Ran 40 ultras",
+        "Tone: warm and practical",
+        "Audience: new trail runners",
+        "Reading level: grade 8",
+        "- Never promise injury prevention",
+        "- Trail Co was founded in 2012 in Boulder",
+        "Content strategy: Beginners",
+        "Goals: Win first-time buyers",
+        "Strategy audience: runners moving from road to trail",
+        "- Use earthy colours in every illustration",
+        "Call to action: Book a gait check",
+      ];
+      for (const key of Prompt.promptKeys) {
+        const fn = Prompt.functionOf(key);
+        const rendered = await Prompt.renderFor(key, variables[fn]!, { taskId: task.taskId, voice });
+        if (fn === "images") {
+          // The image model gets the prompt alone: the picture-relevant part of the voice is in it.
+          expect(rendered.prompt.startsWith("Trail shoes on a rocky path"), key).toBe(true);
+          for (const text of [
+            "Made for: new trail runners; runners moving from road to trail",
+            "Mood: warm and practical",
+            "Visual rules: Show shoes on real dirt trails, never studio shots; Use earthy colours in every illustration",
+            "Brand context (for setting and props; never as visible text): Trail Co was founded in 2012 in Boulder",
+          ]) {
+            expect(rendered.prompt, key).toContain(text);
+          }
+          for (const text of ["injury prevention", "grade 8", "sizing guide", "gait check"]) expect(rendered.prompt, key).not.toContain(text);
+        } else {
+          for (const text of writing) expect(rendered.system, key).toContain(text);
+        }
+      }
+      // The preview endpoint's function renders the same, for content and image prompts.
+      for (const which of ["content", "image_prompts"] as const) {
+        const preview = await Generate.previewPrompt({ siteId, taskId: task.taskId, function: which });
+        expect(preview).toMatchObject({ authorId: author.authorId, strategyId: strategy.strategyId });
+        for (const text of writing) expect(preview.system, which).toContain(text);
+      }
+    });
+  });
+
+  it("keeps the image voice short and leaves it out when there is no profile", () => {
+    const long = "x".repeat(400);
+    const block = Prompt.imageVoiceBlock({
+      author: {
+        authorId: "aut_x",
+        name: "A",
+        bio: "",
+        tone: long,
+        audience: long,
+        readingLevel: "",
+        rules: Array.from({ length: 30 }, (_, i) => `Show scene ${i} ${long}`),
+        brandFacts: Array.from({ length: 50 }, () => long),
+        isDefault: false,
+        createdAt: "",
+        updatedAt: "",
+      },
+    });
+    expect(block.length).toBeLessThanOrEqual(1000);
+    expect(block).toContain("Made for: ");
+    expect(Prompt.imageVoiceBlock({})).toBe("");
   });
 });
 

@@ -65,7 +65,7 @@ export const pipelines: PipelineDefinition[] = [
     name: "content-generation",
     file: "content-generation.asl.json",
     description:
-      "Writes a site's tasks: content, image prompts and images per task, with the plan's max_concurrent_tasks at a time; every AI call is held and charged in credits.",
+      "Writes a site's tasks: content, image prompts and images per task, with the plan's max_concurrent_tasks at a time; every AI call is held and charged in credits. With a destination, each task's content is then published to WordPress.",
     tasks: {
       ContentStartRun: { handler: "pipeline/content-generation/start-run.handler" },
       ContentGenerateContent: { handler: "pipeline/content-generation/generate-content.handler" },
@@ -75,6 +75,8 @@ export const pipelines: PipelineDefinition[] = [
       ContentTaskFailed: { handler: "pipeline/content-generation/task-failed.handler" },
       ContentFinishRun: { handler: "pipeline/content-generation/finish-run.handler" },
       ContentRunFailed: { handler: "pipeline/content-generation/run-failed.handler" },
+      ContentPublishOne: { handler: "pipeline/content-publish/publish-one.handler" },
+      ContentPublishOneFailed: { handler: "pipeline/content-publish/publish-one.failedHandler" },
     },
   },
   {

@@ -86,9 +86,11 @@ export async function uploadMedia(
       body: form,
     }));
   } catch (error) {
-    // An answer from WordPress (not a network failure, not bad credentials) is a refusal of this file.
+    // A 4xx answer from WordPress (not a network failure or a 5xx, which are worth retrying, not
+    // bad credentials) is a refusal of this file.
     const wpCode = error instanceof VisibleError ? error.details.wpCode : undefined;
-    if (error instanceof VisibleError && error.kind !== "auth" && wpCode && wpCode !== "unknown") {
+    const refused = error instanceof VisibleError && error.kind !== "auth" && error.kind !== "unavailable";
+    if (error instanceof VisibleError && refused && wpCode && wpCode !== "unknown") {
       const reason = (error.details.wpMessage as string) || error.message;
       throw new VisibleError(
         error.kind === "forbidden" ? "forbidden" : "input",

@@ -7,6 +7,13 @@ import { task } from "../task";
 /** The pipeline's name in the registry and in execution records. */
 export const pipeline = "content-generation";
 
+/** Where a run publishes (ContentRunStart's `publish`), as the pipeline carries it. */
+export const destination = z.object({
+  connectionId: z.string().min(1),
+  status: z.enum(["draft", "publish", "future"]),
+  scheduledAt: z.string().optional(),
+});
+
 /** What every step of one task's iteration receives (the Map's ItemSelector) and passes on. */
 export const item = z.object({
   accountId: z.string(),
@@ -17,6 +24,8 @@ export const item = z.object({
   mode: z.enum(["full", "images"]),
   taskId: z.string().min(1),
   generation: z.number().int().positive(),
+  /** The run's destination: each task's content is published there as its last step. */
+  publish: destination.nullable().default(null),
 });
 export type Item = z.infer<typeof item>;
 

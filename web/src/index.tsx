@@ -29,6 +29,8 @@ const Images = page(() => import("./pages/images"));
 const Thinker = page(() => import("./pages/thinker"));
 const Connections = page(() => import("./pages/connections"));
 const Publishing = page(() => import("./pages/publishing"));
+const PublishMany = page(() => import("./pages/publishing/runs"));
+const PublishingRun = page(() => import("./pages/publishing/run"));
 const Runs = page(() => import("./pages/runs"));
 const Run = page(() => import("./pages/runs/detail"));
 const Account = page(() => import("./pages/settings/account"));
@@ -61,6 +63,8 @@ render(
           <Route path="/sites/:siteId/images" component={Images} />
           <Route path="/sites/:siteId/connections" component={Connections} />
           <Route path="/sites/:siteId/publishing" component={Publishing} />
+          <Route path="/sites/:siteId/publishing/runs" component={PublishMany} />
+          <Route path="/sites/:siteId/publishing/runs/:executionId" component={PublishingRun} />
           <Route path="/runs" component={Runs} />
           <Route path="/runs/:executionId" component={Run} />
           <Route path="/thinker" component={Thinker} />

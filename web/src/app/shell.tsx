@@ -80,6 +80,7 @@ function SignedIn(props: { children: JSX.Element }) {
           links={[
             ["Connections", siteLink("/connections")],
             ["Publishing history", siteLink("/publishing")],
+            ["Publish many", siteLink("/publishing/runs")],
           ]}
         />
         <NavGroup title="Operations" links={[["Pipeline runs", "/runs"]]} />

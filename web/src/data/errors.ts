@@ -76,8 +76,7 @@ export const sentences: Record<string, Sentence> = {
       ? `Please check ${e.fields.map((f) => fieldLabel(f.path)).join(", ")}.`
       : "Some of what you entered is not valid.",
   "request.too_large": "That is too much data for one request.",
-  "rate_limit.exceeded": (e) =>
-    `Too many requests. Wait ${retryAfter(e)} and try again.`,
+  "rate_limit.exceeded": (e) => `Too many requests. Wait ${retryAfter(e)} and try again.`,
   "auth.throttled": (e) => `Too many log-in attempts. Wait ${retryAfter(e)} and try again.`,
   "auth.invalid_credentials": "The e-mail or password is wrong.",
   "auth.email_taken": "An account with this e-mail already exists. Log in instead.",
@@ -106,10 +105,13 @@ export const sentences: Record<string, Sentence> = {
   "invitation.profile_required": "Enter your name and a password to create your user.",
   "invitation.not_pending": "Only pending invitations can be revoked.",
   "apikey.role_too_high": "A key cannot have a higher role than yours.",
-  "apikey.sites_required": "Your access is limited to some sites, so the key must be too: pick its sites.",
-  "import.content_type_unsupported": "Upload a CSV, TSV or TXT export. Save spreadsheets as CSV first.",
+  "apikey.sites_required":
+    "Your access is limited to some sites, so the key must be too: pick its sites.",
+  "import.content_type_unsupported":
+    "Upload a CSV, TSV or TXT export. Save spreadsheets as CSV first.",
   "import.empty_file": "The file is empty.",
-  "import.no_keywords": "No row of the file holds a keyword that can be imported. Check the column mapping.",
+  "import.no_keywords":
+    "No row of the file holds a keyword that can be imported. Check the column mapping.",
   "import.not_uploaded": "The file did not reach the server. Upload it again.",
   "import.already_started": "This import has already started.",
   "import.failed": "This import failed. Upload the file again as a new import.",
@@ -121,14 +123,17 @@ export const sentences: Record<string, Sentence> = {
   "task.status_invalid": (e) => `${e.message}.`,
   "task.busy": "A content run is working on this task. Wait for it to finish.",
   "task.no_content": "Generate the content first.",
-  "content.version_conflict": "Someone changed this content meanwhile. Reload it and apply your edits again.",
+  "content.not_found": "This content no longer exists: it was deleted.",
+  "content.version_conflict":
+    "Someone changed this content meanwhile. Reload it and apply your edits again.",
   "content.busy": "A content run is writing this content. Wait for it to finish.",
   "connection.exists": "This WordPress site is already connected as this user.",
   "connection.url_private": "The site's address must be reachable on the internet.",
   "connection.url_invalid": "Enter the site's address without a user name or password in it.",
   "connection.too_many": "A site can have only a few connections. Remove one first.",
   "connection.not_found": "This connection no longer exists.",
-  "credits.insufficient": "There are not enough credits for this run. Top up or wait for next month's grant.",
+  "credits.insufficient":
+    "There are not enough credits for this run. Top up or wait for next month's grant.",
   "pagination.cursor_invalid": "The list changed. Reload it.",
   "route.not_found": "This feature is not available on this server yet.",
 };
@@ -166,6 +171,18 @@ export function describeError(error: unknown): string {
   }
   if (error instanceof Error && error.message) return error.message;
   return "Something went wrong. Try again.";
+}
+
+/**
+ * A pipeline item's failure as a sentence. Items keep the error as "Name: code: message"
+ * (e.g. "PublishingRejected: content.not_found: No such content in this site"); a known code
+ * becomes our sentence, anything else is shown as it came.
+ */
+export function describeItemError(reason: string | undefined): string {
+  if (!reason) return "No reason given.";
+  const match = reason.match(/^(?:[A-Za-z]+: )?([a-z_]+(?:\.[a-z_]+)+): (.+)$/s);
+  if (!match) return reason;
+  return describeError(new ApiError(match[1]!, match[2]!, 0));
 }
 
 /** The message for one form field, if the API named it (`body.email` matches `email`). */

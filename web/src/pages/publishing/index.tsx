@@ -1,9 +1,25 @@
-import { useParams } from "@solidjs/router";
+import { A, useParams } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
-import { deletePost, resyncRecord, unpublish, useConnections, useRecords } from "../../data/publisher";
+import {
+  deletePost,
+  resyncRecord,
+  unpublish,
+  useConnections,
+  useRecords,
+} from "../../data/publisher";
 import { invalidate } from "../../data/query";
 import type { PublishingRecord } from "../../data/types";
-import { Button, Empty, ErrorMessage, formatDate, Loading, PageHeader, StatusBadge, toast, toastError } from "../../ui";
+import {
+  Button,
+  Empty,
+  ErrorMessage,
+  formatDate,
+  Loading,
+  PageHeader,
+  StatusBadge,
+  toast,
+  toastError,
+} from "../../ui";
 
 /** Every publishing record of the site: where each item went, its status and its history. */
 export default function Publishing() {
@@ -11,15 +27,39 @@ export default function Publishing() {
   const siteId = () => params.siteId!;
   const records = useRecords(siteId);
   const connections = useConnections(siteId);
-  const connectionName = (id: string) => connections.data?.find((c) => c.connectionId === id)?.name ?? id;
+  const connectionName = (id: string) =>
+    connections.data?.find((c) => c.connectionId === id)?.name ?? id;
   return (
     <>
-      <PageHeader title="Publishing history" description="What went to WordPress, when, and what happened to it since." />
+      <PageHeader
+        title="Publishing history"
+        description="What went to WordPress, when, and what happened to it since."
+        actions={
+          <A class="button" href={`/sites/${siteId()}/publishing/runs`}>
+            Publish many
+          </A>
+        }
+      />
       <ErrorMessage error={records.error} />
       <Show when={records.data} fallback={<Loading />}>
-        <Show when={records.data!.length > 0} fallback={<Empty title="Nothing published yet"><p>Publish content from a task's page.</p></Empty>}>
+        <Show
+          when={records.data!.length > 0}
+          fallback={
+            <Empty title="Nothing published yet">
+              <p>Publish content from a task's page.</p>
+            </Empty>
+          }
+        >
           <div class="stack">
-            <For each={records.data}>{(record) => <RecordCard siteId={siteId()} record={record} connectionName={connectionName(record.connectionId)} />}</For>
+            <For each={records.data}>
+              {(record) => (
+                <RecordCard
+                  siteId={siteId()}
+                  record={record}
+                  connectionName={connectionName(record.connectionId)}
+                />
+              )}
+            </For>
           </div>
         </Show>
       </Show>
@@ -27,7 +67,11 @@ export default function Publishing() {
   );
 }
 
-export function RecordCard(props: { siteId: string; record: PublishingRecord; connectionName: string }) {
+export function RecordCard(props: {
+  siteId: string;
+  record: PublishingRecord;
+  connectionName: string;
+}) {
   const r = () => props.record;
   const [busy, setBusy] = createSignal(false);
   const act = async (action: () => Promise<unknown>, done: string) => {
@@ -55,7 +99,10 @@ export function RecordCard(props: { siteId: string; record: PublishingRecord; co
         <StatusBadge status={r().status} />
       </div>
       <p class="small muted" style={{ margin: 0 }}>
-        To {props.connectionName} as {r().postType} · version {r().version} · {r().publishedAt ? `published ${formatDate(r().publishedAt)}` : `updated ${formatDate(r().updatedAt)}`}
+        To {props.connectionName} as {r().postType} · version {r().version} ·{" "}
+        {r().publishedAt
+          ? `published ${formatDate(r().publishedAt)}`
+          : `updated ${formatDate(r().updatedAt)}`}
         {r().requestedStatus === "future" ? " · scheduled" : ""}
       </p>
       <Show when={r().lastError}>
@@ -79,11 +126,21 @@ export function RecordCard(props: { siteId: string; record: PublishingRecord; co
       </details>
       <div class="row">
         <Show when={r().status === "published" || r().status === "scheduled"}>
-          <Button size="small" busy={busy()} onClick={() => act(() => unpublish(props.siteId, r().recordId), "Unpublished")}>
+          <Button
+            size="small"
+            busy={busy()}
+            onClick={() => act(() => unpublish(props.siteId, r().recordId), "Unpublished")}
+          >
             Unpublish
           </Button>
         </Show>
-        <Button size="small" disabled={busy()} onClick={() => act(() => resyncRecord(props.siteId, r().recordId), "Checked against WordPress")}>
+        <Button
+          size="small"
+          disabled={busy()}
+          onClick={() =>
+            act(() => resyncRecord(props.siteId, r().recordId), "Checked against WordPress")
+          }
+        >
           Check WordPress
         </Button>
         <Show when={r().remote && r().status !== "deleted" && r().status !== "gone"}>
@@ -91,7 +148,10 @@ export function RecordCard(props: { siteId: string; record: PublishingRecord; co
             size="small"
             kind="danger"
             disabled={busy()}
-            onClick={() => confirm("Move the WordPress post to the trash?") && act(() => deletePost(props.siteId, r().recordId), "Moved to trash")}
+            onClick={() =>
+              confirm("Move the WordPress post to the trash?") &&
+              act(() => deletePost(props.siteId, r().recordId), "Moved to trash")
+            }
           >
             Trash on WordPress
           </Button>

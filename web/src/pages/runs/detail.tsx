@@ -1,7 +1,16 @@
-import { useParams } from "@solidjs/router";
+import { A, useParams } from "@solidjs/router";
 import { For, Match, Show, Switch } from "solid-js";
+import { describeItemError } from "../../data/errors";
 import { useExecution } from "../../data/runs";
-import { Empty, ErrorMessage, formatDate, Loading, PageHeader, ProgressBar, StatusBadge } from "../../ui";
+import {
+  Empty,
+  ErrorMessage,
+  formatDate,
+  Loading,
+  PageHeader,
+  ProgressBar,
+  StatusBadge,
+} from "../../ui";
 import { RunErrors } from "./errors";
 
 /** One execution, followed live (polled every second while it runs), with every item's outcome. */
@@ -22,10 +31,25 @@ export default function Run() {
               description={
                 <>
                   Started {formatDate(run().startedAt)}
-                  {run().endedAt ? `, ended ${formatDate(run().endedAt)}` : ""} · cost {run().cost} credits
+                  {run().endedAt ? `, ended ${formatDate(run().endedAt)}` : ""} · cost {run().cost}{" "}
+                  credits
                 </>
               }
-              actions={<StatusBadge status={run().status} />}
+              actions={
+                <div class="row">
+                  <StatusBadge status={run().status} />
+                  <Show when={run().pipeline === "content-publish" && siteOf(run().input)}>
+                    {(siteId) => (
+                      <A
+                        class="button small"
+                        href={`/sites/${siteId()}/publishing/runs/${run().id}`}
+                      >
+                        Open with content titles
+                      </A>
+                    )}
+                  </Show>
+                </div>
+              }
             />
             <section class="card stack">
               <ProgressBar
@@ -38,7 +62,10 @@ export default function Run() {
             </section>
             <section class="card stack" aria-labelledby="items-title">
               <h2 id="items-title">Items</h2>
-              <Show when={run().progress.items.length > 0} fallback={<Empty title="This run reports no items" />}>
+              <Show
+                when={run().progress.items.length > 0}
+                fallback={<Empty title="This run reports no items" />}
+              >
                 <div class="table-wrap">
                   <table class="table">
                     <thead>
@@ -59,7 +86,9 @@ export default function Run() {
                             <td>
                               <StatusBadge status={item.status} />
                             </td>
-                            <td class="small">{item.error ?? ""}</td>
+                            <td class="small">
+                              {item.status === "failed" ? describeItemError(item.error) : ""}
+                            </td>
                             <td>{formatDate(item.updatedAt)}</td>
                           </tr>
                         )}
@@ -74,4 +103,9 @@ export default function Run() {
       </Match>
     </Switch>
   );
+}
+
+function siteOf(input: unknown): string | undefined {
+  const siteId = (input as { siteId?: unknown } | undefined)?.siteId;
+  return typeof siteId === "string" ? siteId : undefined;
 }

@@ -1,4 +1,5 @@
 import { For, Show } from "solid-js";
+import { describeItemError } from "../../data/errors";
 import { failedItems } from "../../data/runs";
 import type { Execution } from "../../data/types";
 
@@ -19,7 +20,7 @@ export function RunErrors(props: { execution: Execution }) {
             <For each={failed().slice(0, 50)}>
               {(item) => (
                 <li>
-                  <code>{item.item}</code>: {item.error ?? "no reason given"}
+                  <code>{item.item}</code>: {describeItemError(item.error)}
                 </li>
               )}
             </For>

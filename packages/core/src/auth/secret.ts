@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { settings } from "../config";
 import { VisibleError } from "../util/error";
+import { readOrCreateFile } from "../util/file";
 
 let cached: { source: string; key: Uint8Array } | undefined;
 
@@ -25,20 +25,7 @@ export function authSecret(): Uint8Array {
     if (IGNY8_STAGE !== "local") {
       throw new VisibleError("unavailable", "auth.secret_missing", "IGNY8_AUTH_SECRET is not set");
     }
-    const path = devSecretPath();
-    if (existsSync(path)) {
-      secret = readFileSync(path, "utf8").trim();
-    } else {
-      mkdirSync(join(path, ".."), { recursive: true });
-      try {
-        writeFileSync(path, `${randomBytes(48).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
-        chmodSync(path, 0o600);
-      } catch (error) {
-        // Another process created it first: use theirs.
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      }
-      secret = readFileSync(path, "utf8").trim();
-    }
+    secret = readOrCreateFile(devSecretPath(), () => `${randomBytes(48).toString("base64url")}\n`).trim();
   }
   cached = { source, key: new TextEncoder().encode(secret) };
   return cached.key;

@@ -1,8 +1,7 @@
 export * as Crypto from "./index";
 
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import {
   DecryptCommand,
   EncryptCommand,
@@ -12,6 +11,7 @@ import {
 } from "@aws-sdk/client-kms";
 import { settings } from "../config";
 import { VisibleError } from "../util/error";
+import { readOrCreateFile } from "../util/file";
 
 /**
  * The secret-sealing port: secrets we must use again later (a WordPress Application Password) are
@@ -87,24 +87,7 @@ function localKey(): Buffer {
       "IGNY8_SECRETS=local needs IGNY8_LOCAL_KEY outside the local stage (or use IGNY8_SECRETS=kms)",
     );
   }
-  const path = localKeyPath();
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    // Written whole under another name, then linked into place: a process starting at the same
-    // moment never reads a half-written key, and only one key ever wins.
-    const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
-    writeFileSync(temporary, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
-    try {
-      chmodSync(temporary, 0o600);
-      linkSync(temporary, path);
-    } catch (error) {
-      // Another process linked its key first: use theirs.
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    } finally {
-      unlinkSync(temporary);
-    }
-  }
-  return parseKey(readFileSync(path, "utf8"));
+  return parseKey(readOrCreateFile(localKeyPath(), () => `${randomBytes(32).toString("base64")}\n`));
 }
 
 /** Eight hex digits naming a key, so a value sealed under another key says so. */

@@ -354,6 +354,47 @@ describe("the tasks board, publishing runs and scheduling, in Chromium", () => {
     expect(publicPosts.some((p) => p.title.rendered.includes(title))).toBe(false);
   });
 
+  it("generates a task and sends it to WordPress as a draft in the same run (the run dialog's destination)", async () => {
+    const { page } = browser;
+    const title = "Foxtrot trail socks";
+    const created = await owner.call<TaskInfo>("POST", `/v1/sites/${state.siteId}/tasks`, {
+      title,
+      primaryKeyword: "trail socks",
+      wordCount: 600,
+      inArticleImages: 0,
+    });
+    state.tasks[title] = created.taskId;
+    await page.goto(`${product.webUrl}/sites/${state.siteId}/tasks`);
+    await card(title).getByRole("checkbox").check();
+    await page.getByRole("button", { name: "Generate 1 selected" }).click();
+    await page.getByTestId("run-estimate").waitFor();
+    await page.getByLabel("Publish to").selectOption(state.connectionId);
+    await page.getByLabel("How").selectOption("draft");
+    await screenshot(page, "25a-run-with-destination");
+    await page.getByRole("button", { name: "Start generating" }).click();
+    const run = page.getByTestId("content-run");
+    expect(await run.getByTestId("content-run-destination").textContent()).toMatch(
+      /goes to .+ as a draft/,
+    );
+    await run
+      .locator("h2 .badge")
+      .filter({ hasText: /succeeded|failed/ })
+      .waitFor({ timeout: 180_000 });
+    expect(await run.locator("h2 .badge").textContent()).toBe("succeeded");
+
+    const contentId = (await task(title)).contentId;
+    expect(contentId).toBeTruthy();
+    const records = await owner.call<{ status: string; remote: { id: number } | null }[]>(
+      "GET",
+      `/v1/sites/${state.siteId}/publishing?contentId=${contentId}`,
+    );
+    expect(records).toHaveLength(1);
+    expect(records[0]!.status).toBe("draft");
+    const post = await wpPost(records[0]!.remote!.id);
+    expect(post.status).toBe("draft");
+    expect(post.title.raw).toContain(title);
+  });
+
   it("keeps text contrast at WCAG AA (4.5:1, large text 3:1) on the main screens in light and dark themes", async () => {
     const { page } = browser;
     const screens: [string, string, () => Promise<unknown>][] = [

@@ -120,8 +120,15 @@ export function useImageUrl(siteId: () => string, imageId: () => string | null |
 
 export const estimateRun = (siteId: string, taskIds: string[], mode: "full" | "images" = "full") =>
   unwrap(api.POST("/v1/sites/{siteId}/content-runs/estimate", { params: { path: { siteId } }, body: { taskIds, mode } }));
-export const startRun = (siteId: string, taskIds: string[], mode: "full" | "images", maxCredits: number) =>
-  unwrap(api.POST("/v1/sites/{siteId}/content-runs", { params: { path: { siteId } }, body: { taskIds, mode, maxCredits, partial: false } }));
+export type ContentRunPublish = S["ContentRunPublish"];
+/** Starts a content run; with `publish`, each task's content is published there as the run's last step. */
+export const startRun = (siteId: string, taskIds: string[], mode: "full" | "images", maxCredits: number, publish?: ContentRunPublish) =>
+  unwrap(
+    api.POST("/v1/sites/{siteId}/content-runs", {
+      params: { path: { siteId } },
+      body: { taskIds, mode, maxCredits, partial: false, ...(publish ? { publish } : {}) },
+    }),
+  );
 
 export const useContentRun = (siteId: () => string, runId: () => string | undefined) =>
   createQuery(() => ({

@@ -1,6 +1,7 @@
 import { A, useParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { describeError } from "../../data/errors";
+import { useConnections } from "../../data/publisher";
 import { invalidate, key, queryClient } from "../../data/query";
 import {
   type ContentRunEstimate,
@@ -18,12 +19,15 @@ import {
   Dialog,
   Empty,
   ErrorMessage,
+  formatDate,
   formatNumber,
   Loading,
   Notice,
   PageHeader,
   ProgressBar,
+  SelectField,
   StatusBadge,
+  TextField,
   toast,
 } from "../../ui";
 import { RunErrors } from "../runs/errors";
@@ -64,6 +68,11 @@ export default function Tasks() {
   const [busy, setBusy] = createSignal(false);
   const [cap, setCap] = createSignal(0);
   const run = useContentRun(siteId, runId);
+  const connections = useConnections(siteId);
+  /** Where the run publishes what it writes ("" = nowhere), how, and when (scheduled). */
+  const [publishTo, setPublishTo] = createSignal("");
+  const [publishHow, setPublishHow] = createSignal<"publish" | "draft" | "future">("draft");
+  const [publishWhen, setPublishWhen] = createSignal("");
   // When the run ends, the board is read again.
   createEffect(
     on(
@@ -194,11 +203,21 @@ export default function Tasks() {
     setBusy(true);
     setEstimateError(undefined);
     try {
+      const destination = publishTo()
+        ? {
+            connectionId: publishTo(),
+            status: publishHow(),
+            ...(publishHow() === "future"
+              ? { scheduledAt: new Date(publishWhen()).toISOString() }
+              : {}),
+          }
+        : undefined;
       const started = await startRun(
         siteId(),
         [...selected()],
         "full",
         Math.max(current.total, cap()),
+        destination,
       );
       setRunId(started.runId);
       setEstimate(undefined);
@@ -239,6 +258,21 @@ export default function Tasks() {
               failed={r().progress.failed}
               total={r().progress.total || r().tasks.length}
             />
+            <Show when={r().publish}>
+              {(destination) => (
+                <p class="small muted" data-testid="content-run-destination">
+                  Each task's content then goes to{" "}
+                  {connections.data?.find((c) => c.connectionId === destination().connectionId)
+                    ?.name ?? "WordPress"}{" "}
+                  {destination().status === "draft"
+                    ? "as a draft"
+                    : destination().status === "future"
+                      ? `scheduled for ${formatDate(destination().scheduledAt)}`
+                      : "published at once"}
+                  .
+                </p>
+              )}
+            </Show>
             <ul class="small">
               <For each={r().tasks}>
                 {(t) => (
@@ -395,7 +429,15 @@ export default function Tasks() {
             >
               Cancel
             </Button>
-            <Button kind="primary" busy={busy()} disabled={!estimate()?.fits} onClick={start}>
+            <Button
+              kind="primary"
+              busy={busy()}
+              disabled={
+                !estimate()?.fits ||
+                Boolean(publishTo() && publishHow() === "future" && !publishWhen())
+              }
+              onClick={start}
+            >
               Start generating
             </Button>
           </>
@@ -453,6 +495,48 @@ export default function Tasks() {
                 />
                 <span class="hint">The run stops before it spends more than this.</span>
               </div>
+              <Show when={(connections.data?.length ?? 0) > 0}>
+                <fieldset class="stack">
+                  <legend>After writing</legend>
+                  <div class="grid">
+                    <SelectField
+                      label="Publish to"
+                      name="publishTo"
+                      value={publishTo()}
+                      onChange={setPublishTo}
+                      options={[
+                        { value: "", label: "Don't publish (review first)" },
+                        ...(connections.data ?? []).map((c) => ({
+                          value: c.connectionId,
+                          label: `${c.name} (${c.url})`,
+                        })),
+                      ]}
+                    />
+                    <Show when={publishTo()}>
+                      <SelectField
+                        label="How"
+                        name="publishHow"
+                        value={publishHow()}
+                        onChange={setPublishHow}
+                        options={[
+                          { value: "draft", label: "As drafts" },
+                          { value: "publish", label: "Publish at once" },
+                          { value: "future", label: "Schedule" },
+                        ]}
+                      />
+                    </Show>
+                    <Show when={publishTo() && publishHow() === "future"}>
+                      <TextField
+                        label="Publish at"
+                        name="publishWhen"
+                        type="datetime-local"
+                        value={publishWhen()}
+                        onInput={setPublishWhen}
+                      />
+                    </Show>
+                  </div>
+                </fieldset>
+              </Show>
               <For each={e().problems}>
                 {(problem) => <Notice kind="warn">{problem.message}</Notice>}
               </For>

@@ -2,17 +2,17 @@ export * as Idea from "./index";
 
 import { z } from "zod";
 import { useAccount } from "../actor";
-import { Ai } from "../ai";
+import type { Ai } from "../ai";
+import { Author } from "../author";
 import { Authz } from "../authz";
 import { clusterEntity } from "../cluster/cluster.entity";
 import { defineEvent, publish } from "../events";
 import { forCluster } from "../keyword/store";
 import { Limit } from "../limit";
 import { Page } from "../pagination";
+import { AiConfig, Prompt } from "../prompt";
 import { SectorId } from "../sector";
-import { sectorEntity } from "../sector/sector.entity";
 import { Site, SiteId } from "../site";
-import { siteEntity } from "../site/site.entity";
 import { Task } from "../task";
 import { Transaction } from "../transaction";
 import { VisibleError } from "../util/error";
@@ -141,10 +141,7 @@ export function useMeter(next: AiMeter | undefined) {
 // ---------------------------------------------------------------- generation
 
 const MAX_PROMPT_KEYWORDS = 40;
-
-async function provider() {
-  return Ai.resolveProvider(Ai.providerConfigFromEnv());
-}
+const MAX_EXISTING_TITLES = 30;
 
 async function loadCluster(siteId: string, clusterId: string) {
   const cluster = await clusterEntity().get({ accountId: useAccount(), siteId, clusterId }).go();
@@ -154,83 +151,102 @@ async function loadCluster(siteId: string, clusterId: string) {
 
 interface Context {
   siteId: string;
-  siteName: string;
-  language: string;
-  sectorName: string;
+  site: Prompt.SiteContext;
   cluster: { clusterId: string; sectorId: string; name: string; hubKeyword?: string };
   keywords: { keywordId: string; keyword: string; volume?: number; intent?: string }[];
 }
 
 async function contextFor(siteId: string, clusterId: string): Promise<Context> {
-  const accountId = useAccount();
   const cluster = await loadCluster(siteId, clusterId);
-  const [site, sector, members] = await Promise.all([
-    siteEntity().get({ accountId, siteId }).go({ attributes: ["name", "language"] }),
-    sectorEntity().get({ accountId, siteId, sectorId: cluster.sectorId }).go({ attributes: ["name"] }),
-    forCluster(siteId, clusterId),
-  ]);
+  const [site, members] = await Promise.all([Prompt.siteContext(siteId, cluster.sectorId), forCluster(siteId, clusterId)]);
   if (members.length === 0) {
     throw new VisibleError("input", "idea.cluster_empty", "The cluster has no keywords to write about", { clusterId });
   }
   return {
     siteId,
-    siteName: site.data?.name ?? "",
-    language: site.data?.language ?? "en",
-    sectorName: sector.data?.name ?? "",
+    site,
     cluster: { clusterId, sectorId: cluster.sectorId, name: cluster.name, hubKeyword: cluster.hubKeyword },
     keywords: members.slice(0, MAX_PROMPT_KEYWORDS).map((k) => ({ keywordId: k.keywordId, keyword: k.keyword, volume: k.volume, intent: k.intent })),
   };
 }
 
-const system =
-  "You are an SEO content strategist. From a topic cluster's keywords, propose distinct content pieces " +
-  "that together cover the topic: each with a specific angle, the right content type, an H2/H3 outline, " +
-  "the cluster keywords it targets (use the keywords as given), and a realistic length. Answer in the site's language.";
-
-function promptFor(context: Context, count: number, options: { contentTypes?: ContentType[]; instructions?: string; avoid?: string[] }) {
-  const lines = [
-    `Site: ${context.siteName}`,
-    `Language: ${context.language}`,
-    `Sector: ${context.sectorName}`,
-    `Cluster: ${context.cluster.name}`,
-    `Primary keyword: ${context.cluster.hubKeyword ?? context.keywords[0]?.keyword ?? context.cluster.name}`,
-    `Number of ideas: ${count}`,
-    `Content types allowed: ${(options.contentTypes ?? contentTypes).join(", ")}`,
-    "Keywords (monthly volume, intent):",
-    ...context.keywords.map((k) => `- ${k.keyword} (${k.volume ?? "?"}, ${k.intent ?? "?"})`),
-  ];
-  if (options.avoid?.length) lines.push("Do not repeat these existing ideas:", ...options.avoid.map((title) => `- ${title}`));
-  if (options.instructions) lines.push(`Instructions: ${options.instructions}`);
-  return lines.join("\n");
+/** What one "ideas" call asks for. */
+interface Ask {
+  count: number;
+  contentTypes?: ContentType[];
+  instructions?: string;
+  /** Titles not to repeat (the cluster's ideas). */
+  avoid: string[];
+  /** A regeneration's number: varies the offline adapter's draft (real models vary by themselves). */
+  variant?: number;
 }
 
-async function callModel(context: Context, count: number, options: { contentTypes?: ContentType[]; instructions?: string; avoid?: string[]; variant?: number }) {
+/** The variables of the "ideas" prompt (the names are listed with the prompt defaults). */
+function ideaVariables(context: Context, ask: Ask): Record<string, string> {
+  const keywordLine = (k: Context["keywords"][number]) => {
+    const facts = [k.volume === undefined ? undefined : `volume ${k.volume}`, k.intent].filter(Boolean);
+    return facts.length ? `${k.keyword} (${facts.join(", ")})` : k.keyword;
+  };
+  return {
+    ...Prompt.siteVariables(context.site),
+    cluster: context.cluster.name,
+    primary_keyword: context.cluster.hubKeyword ?? context.keywords[0]?.keyword ?? context.cluster.name,
+    keywords: Prompt.bullets(context.keywords.map(keywordLine)),
+    count: String(ask.count),
+    content_type: (ask.contentTypes ?? contentTypes).join(", "),
+    existing_ideas: Prompt.bullets(ask.avoid),
+    instructions: ask.instructions ?? "",
+  };
+}
+
+/**
+ * The "ideas" call as it will be sent: the prompt in force (the account's override, else the
+ * default) rendered with the cluster's variables, its system message carrying the author profile
+ * and strategy that apply to the site (the account's defaults), and the structured inputs the
+ * offline adapter drafts from. Generation, regeneration and the preview all render through here.
+ */
+async function prepare(context: Context, ask: Ask) {
+  const voice = await Author.voiceFor({ siteId: context.siteId });
+  const rendered = await Prompt.renderFor("ideas", ideaVariables(context, ask), { voice });
+  const inputs = {
+    cluster: context.cluster.name,
+    primaryKeyword: context.cluster.hubKeyword,
+    keywords: context.keywords.map((k) => k.keyword),
+    count: ask.count,
+    sector: context.site.sector,
+    site: context.site.siteName,
+    variant: ask.variant ?? 0,
+    ...Prompt.voiceInputs(voice),
+  };
+  return { rendered, voice, inputs };
+}
+
+async function callModel(context: Context, ask: Ask) {
+  const { rendered, inputs } = await prepare(context, ask);
   const generationId = createId("request");
-  const call: AiCall = { function: "ideas", siteId: context.siteId, generationId, count };
+  const call: AiCall = { function: "ideas", siteId: context.siteId, generationId, count: ask.count };
   await meter?.before(call);
-  const ai = await provider();
-  const result = await ai.chat({
+  const { provider } = await AiConfig.provider();
+  const result = await provider.chat({
     function: "ideas",
-    system,
-    prompt: promptFor(context, count, options) + (options.variant ? `\nVariant: ${options.variant}` : ""),
+    system: rendered.system,
+    prompt: rendered.prompt,
     schema: Reply,
     schemaName: "content_ideas",
-    inputs: {
-      cluster: context.cluster.name,
-      primaryKeyword: context.cluster.hubKeyword,
-      keywords: context.keywords.map((k) => k.keyword),
-      count,
-      sector: context.sectorName,
-      site: context.siteName,
-      variant: options.variant ?? 0,
-    },
+    inputs,
   });
   await meter?.after(call, { usage: result.usage, provider: result.provider, model: result.model });
-  const allowed = options.contentTypes;
+  const allowed = ask.contentTypes;
   const ideas = result.data.ideas
-    .slice(0, count)
+    .slice(0, ask.count)
     .map((draft) => (allowed?.length && !allowed.includes(draft.contentType) ? { ...draft, contentType: allowed[0] as ContentType } : draft));
   return { ideas, generationId, provider: result.provider, model: result.model };
+}
+
+/** Titles of the cluster's ideas (what a generation must not repeat), `first` leading. */
+async function existingTitles(siteId: string, clusterId: string, first?: string): Promise<string[]> {
+  const existing = await ideaEntity().query.byCluster({ accountId: useAccount(), siteId, clusterId }).go({ pages: "all", attributes: ["title"] });
+  return [...new Set([...(first ? [first] : []), ...existing.data.map((i) => i.title)])].slice(0, MAX_EXISTING_TITLES);
 }
 
 /** The cluster keywords an idea targets, matched on lower-cased text. */
@@ -258,12 +274,8 @@ export const generate = fn(GenerateInput, async ({ siteId, clusterId, count, con
   const context = await contextFor(siteId, clusterId);
   // Early feedback: the transaction below is what enforces the limit.
   await Limit.check({ limit: "max_content_ideas", amount: count });
-  const existing = await ideaEntity().query.byCluster({ accountId: useAccount(), siteId, clusterId }).go({ pages: "all", attributes: ["title"] });
-  const { ideas, generationId, provider: providerName, model } = await callModel(context, count, {
-    contentTypes: allowed,
-    instructions,
-    avoid: existing.data.map((i) => i.title).slice(0, 30),
-  });
+  const avoid = await existingTitles(siteId, clusterId);
+  const { ideas, generationId, provider: providerName, model } = await callModel(context, { count, contentTypes: allowed, instructions, avoid });
   const accountId = useAccount();
   const now = new Date().toISOString();
   const items = ideas.map((draft) => ({
@@ -303,6 +315,42 @@ export const generate = fn(GenerateInput, async ({ siteId, clusterId, count, con
     ),
   );
   return items.map((item) => serialize(item as IdeaItem));
+});
+
+export const PreviewView = z
+  .object({
+    key: z.literal("ideas"),
+    source: z.enum(["default", "account", "task"]).meta({ description: "Whose prompt: the default or the account's override" }),
+    version: z.number().int().nullable().meta({ description: "The override's version, null for the default" }),
+    system: z.string().meta({ description: "The system message, with the author profile and strategy" }),
+    prompt: z.string(),
+    variables: z.record(z.string(), z.string()),
+    authorId: z.string().nullable(),
+    strategyId: z.string().nullable(),
+  })
+  .meta({ id: "IdeaPromptPreview" });
+
+/**
+ * The final prompt a generation with this input would send now, rendered as `generate` renders
+ * it (prompt in force, cluster variables, existing ideas, author profile and strategy). Nothing is
+ * called, charged or written.
+ */
+export const previewPrompt = fn(GenerateInput, async ({ siteId, clusterId, count, contentTypes: allowed, instructions }) => {
+  await Authz.assert("planner.read", { siteId });
+  const context = await contextFor(siteId, clusterId);
+  const avoid = await existingTitles(siteId, clusterId);
+  const { rendered, voice } = await prepare(context, { count, contentTypes: allowed, instructions, avoid });
+  const view: z.infer<typeof PreviewView> = {
+    key: "ideas",
+    source: rendered.source,
+    version: rendered.version,
+    system: rendered.system,
+    prompt: rendered.prompt,
+    variables: rendered.variables,
+    authorId: voice.author?.authorId ?? null,
+    strategyId: voice.strategy?.strategyId ?? null,
+  };
+  return view;
 });
 
 const Key = z.strictObject({ siteId: SiteId, ideaId: IdeaId });
@@ -405,9 +453,10 @@ export const regenerate = fn(RegenerateInput, async ({ siteId, ideaId, instructi
     throw new VisibleError("conflict", "idea.tasked", "This idea is already a writing task; edit the task instead", { ideaId, taskId: current.taskId });
   }
   const context = await contextFor(siteId, current.clusterId);
-  const { ideas, generationId, provider: providerName, model } = await callModel(context, 1, {
+  const { ideas, generationId, provider: providerName, model } = await callModel(context, {
+    count: 1,
     instructions,
-    avoid: [current.title],
+    avoid: await existingTitles(siteId, current.clusterId, current.title),
     variant: current.regenerations + 1,
   });
   const draft = ideas[0] as Draft;

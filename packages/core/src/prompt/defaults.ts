@@ -43,7 +43,9 @@ const contentVariables = [
 ] as const;
 
 export const variablesByFunction: Record<string, readonly string[]> = {
-  ideas: [...siteVariables, "cluster", "keywords", "count", "content_type"],
+  // content_type: the content types the ideas may take (comma-separated); existing_ideas: titles
+  // already proposed for the cluster (not to repeat); instructions: the request's own instructions.
+  ideas: [...siteVariables, "cluster", "primary_keyword", "keywords", "count", "content_type", "existing_ideas", "instructions"],
   content: contentVariables,
   image_prompts: [...siteVariables, "title", "primary_keyword", "headings", "in_article_count", "featured"],
   images: [...siteVariables, "prompt", "alt", "placement", "title"],
@@ -87,16 +89,24 @@ const contentRules = `Rules for the JSON fields:
 export const defaultPrompts: Record<PromptKey, PromptText> = {
   ideas: {
     system:
-      "You are a content strategist. You propose distinct, specific content ideas that match search intent and the site's audience. You answer with JSON only.",
-    template: `Site: {{site_name}} ({{site_url}}), language {{language}}
+      "You are an SEO content strategist. From a topic cluster's keywords you propose distinct content pieces that together cover the topic " +
+      "and match search intent: each with a specific angle, the right content type, an H2/H3 outline, the cluster keywords it targets " +
+      "(used exactly as given) and a realistic length. You write in the site's language. You answer with JSON only, matching the schema.",
+    template: `Site: {{site_name}} ({{site_url}}), language {{language}}, country {{country}}
 {{#sector}}Sector: {{sector}}
-{{/sector}}{{#cluster}}Cluster: {{cluster}}
-{{/cluster}}Content type: {{content_type}}
-Count: {{count}}
-Keywords:
+{{/sector}}Cluster: {{cluster}}
+Primary keyword: {{primary_keyword}}
+Number of ideas: {{count}}
+Content types allowed: {{content_type}}
+Keywords (monthly volume, intent):
 {{keywords}}
-
-Propose {{count}} ideas. Each has a working title, the primary keyword it targets, supporting keywords, a one-paragraph description of the angle, and an outline of section headings. Do not propose two ideas that would compete for the same query.`,
+{{#existing_ideas}}
+Ideas already proposed for this cluster (do not repeat them or compete with them for the same query):
+{{existing_ideas}}
+{{/existing_ideas}}{{#instructions}}
+Instructions: {{instructions}}
+{{/instructions}}
+Propose {{count}} ideas. For each: a working title; the angle (what makes it worth reading: the take, the reader, the promise); one of the allowed content types; an outline of H2 sections with their H3s; the target keywords, taken from the keywords above as written, the main one first; and the estimated length in words. Do not propose two ideas that would compete for the same query.`,
   },
   "content.post": {
     system: contentSystem,

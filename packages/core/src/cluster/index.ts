@@ -8,7 +8,7 @@ import { Info as KeywordInfo, KeywordIds, serialize as serializeKeyword } from "
 import { detach, forCluster, getMany, mapLimited } from "../keyword/store";
 import { Limit } from "../limit";
 import { Page } from "../pagination";
-import { SectorId } from "../sector";
+import { Sector, SectorId } from "../sector";
 import { Site, SiteId } from "../site";
 import { Transaction } from "../transaction";
 import { VisibleError } from "../util/error";
@@ -471,3 +471,8 @@ async function runLeaseMaybeClear(siteId: string) {
     .go({ pages: "all" });
   if (leases.data.length > 0) await runLeaseEntity().delete(leases.data).go();
 }
+
+Sector.onRemoveCheck(async ({ accountId, siteId, sectorId }) => {
+  const found = await clusterEntity().query.bySector({ accountId, siteId, sectorId }).go({ count: 1, attributes: ["clusterId"] });
+  return found.data.length > 0 ? "clusters" : undefined;
+});

@@ -6,7 +6,7 @@ import { Authz } from "../authz";
 import { refresh as refreshClusters } from "../cluster/stats";
 import { assertNoRunInProgress, Options as ClusteringOptions, start as startClusteringRun } from "../cluster/run";
 import { Page } from "../pagination";
-import { SectorId } from "../sector";
+import { Sector, SectorId } from "../sector";
 import { Site, SiteId } from "../site";
 import { Transaction } from "../transaction";
 import { VisibleError } from "../util/error";
@@ -453,4 +453,9 @@ Site.onDelete(async ({ siteId }) => {
   const items = await forSite(siteId);
   if (items.length > 0) await removeMany(siteId, items);
   await removeAllImports(siteId);
+});
+
+Sector.onRemoveCheck(async ({ accountId, siteId, sectorId }) => {
+  const found = await keywordKeyEntity().query.byKey({ accountId, siteId, sectorId }).go({ count: 1, attributes: ["keywordId"] });
+  return found.data.length > 0 ? "keywords" : undefined;
 });

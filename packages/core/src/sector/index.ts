@@ -150,8 +150,34 @@ export const update = fn(UpdateInput, async ({ siteId, sectorId, ...patch }) => 
   }
 });
 
+/** Answers what still uses the sector ("keywords", "clusters"), or nothing. */
+type InUseCheck = (sector: { accountId: string; siteId: string; sectorId: string }) => Promise<string | undefined>;
+const inUseChecks: InUseCheck[] = [];
+
+/** Modules whose records live in a sector (keywords, clusters) say here when it is still in use. */
+export function onRemoveCheck(check: InUseCheck) {
+  inUseChecks.push(check);
+}
+
+/**
+ * Deletes an empty sector. One that still holds keywords or clusters is refused: deleting it
+ * would leave them in a sector that no longer exists (and losing a planner's work to one click
+ * is worse than asking to move or delete it first).
+ */
 export const remove = fn(Key, async ({ siteId, sectorId }) => {
   await Authz.assert("site.write", { siteId });
+  const accountId = useAccount();
+  const uses = (await Promise.all(inUseChecks.map((check) => check({ accountId, siteId, sectorId })))).filter(
+    (use): use is string => use !== undefined,
+  );
+  if (uses.length > 0) {
+    throw new VisibleError(
+      "conflict",
+      "sector.not_empty",
+      `The sector still has ${uses.join(" and ")}: move or delete them first`,
+      { sectorId, uses },
+    );
+  }
   try {
     await sectorEntity()
       .delete({ accountId: useAccount(), siteId, sectorId })

@@ -165,3 +165,22 @@ describe("planner routes", () => {
     expect(limits.find((l) => l.limit === "max_content_ideas")!.used).toBe(1);
   });
 });
+
+describe("sectors in use", () => {
+  it("a sector that still has keywords is not deleted; once empty it is", async () => {
+    const owner = await signUp();
+    const token = owner.accessToken;
+    const siteId = (await call("POST", "/v1/sites", { token, body: { name: "Garden", url: "https://garden.example" } })).json.data.siteId as string;
+    const sectorId = (await call("POST", `/v1/sites/${siteId}/sectors`, { token, body: { name: "Roses" } })).json.data.sectorId as string;
+    const added = await call("POST", `/v1/sites/${siteId}/keywords`, { token, body: { sectorId, keywords: [{ keyword: "climbing roses" }] } });
+    expect(added.status).toBe(201);
+    const refused = await call("DELETE", `/v1/sites/${siteId}/sectors/${sectorId}`, { token });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: "sector.not_empty", message: "The sector still has keywords: move or delete them first" });
+    expect((await call("GET", `/v1/sites/${siteId}/sectors/${sectorId}`, { token })).status).toBe(200);
+    const keywordId = added.json.data.results[0].keywordId as string;
+    expect((await call("DELETE", `/v1/sites/${siteId}/keywords/${keywordId}`, { token })).status).toBe(204);
+    expect((await call("DELETE", `/v1/sites/${siteId}/sectors/${sectorId}`, { token })).status).toBe(204);
+    expect((await call("GET", `/v1/sites/${siteId}/sectors/${sectorId}`, { token })).status).toBe(404);
+  });
+});

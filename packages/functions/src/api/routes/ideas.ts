@@ -33,6 +33,38 @@ ideas.openapi(
   async (c) => ok(c, await Idea.generate({ ...c.req.valid("json"), ...c.req.valid("param") }), 201),
 );
 
+const PreviewQuery = z.strictObject({
+  count: z.coerce.number().int().min(1).max(10).default(3),
+  contentTypes: z.string().trim().max(200).optional().meta({ description: "Only these content types, comma-separated", example: "guide,how-to" }),
+  instructions: z.string().trim().max(1000).optional(),
+});
+
+ideas.openapi(
+  defineRoute(
+    {
+      scope: "site",
+      action: "planner.read",
+      summary: "Preview the prompt of an idea generation",
+      description:
+        "The system message (with the author profile and strategy) and the prompt that generating ideas for this cluster with these " +
+        "options would send now: the account's ideas prompt (or the default), the cluster's keywords and the ideas it already has. " +
+        "Nothing is called or charged.",
+    },
+    {
+      method: "get",
+      path: "/sites/{siteId}/clusters/{clusterId}/ideas/prompt-preview",
+      tags,
+      request: { params: ClusterPath, query: PreviewQuery },
+      responses: { 200: json(envelope(Idea.PreviewView)) },
+    },
+  ),
+  async (c) => {
+    const { contentTypes, ...query } = c.req.valid("query");
+    const list = contentTypes?.split(",").map((type) => type.trim()).filter(Boolean);
+    return ok(c, await Idea.previewPrompt({ ...query, ...c.req.valid("param"), contentTypes: list as Parameters<typeof Idea.previewPrompt>[0]["contentTypes"] }));
+  },
+);
+
 ideas.openapi(
   defineRoute(
     { scope: "site", action: "planner.read", summary: "List a site's ideas", description: "Newest first; filter by cluster, sector, status or content type." },

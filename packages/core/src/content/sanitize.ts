@@ -1,4 +1,5 @@
 import sanitizeHtml from "sanitize-html";
+import { allowlist } from "../html";
 
 /**
  * The HTML a content body may hold, whoever wrote it (a model or a person): headings, text,
@@ -14,86 +15,12 @@ export function mediaSrc(imageId: string, extension = "png"): string {
   return `/media/${imageId}.${extension}`;
 }
 
-const options: sanitizeHtml.IOptions = {
-  allowedTags: [
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "p",
-    "br",
-    "hr",
-    "strong",
-    "b",
-    "em",
-    "i",
-    "u",
-    "s",
-    "sub",
-    "sup",
-    "small",
-    "mark",
-    "abbr",
-    "blockquote",
-    "q",
-    "cite",
-    "code",
-    "pre",
-    "ul",
-    "ol",
-    "li",
-    "dl",
-    "dt",
-    "dd",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "tr",
-    "th",
-    "td",
-    "caption",
-    "a",
-    "img",
-    "figure",
-    "figcaption",
-  ],
-  allowedAttributes: {
-    a: ["href", "title", "rel", "target"],
-    img: ["src", "alt", "width", "height", "loading"],
-    th: ["scope", "colspan", "rowspan"],
-    td: ["colspan", "rowspan"],
-    ol: ["start", "reversed"],
-    abbr: ["title"],
-    q: ["cite"],
-    blockquote: ["cite"],
-  },
-  allowedSchemes: ["https", "http", "mailto"],
-  // Images: no scheme at all, so only our relative /media/ paths (checked below) survive.
-  allowedSchemesByTag: { img: [] },
-  allowedSchemesAppliedToAttributes: ["href", "src", "cite"],
-  allowProtocolRelative: false,
-  disallowedTagsMode: "discard",
-  nonTextTags: ["script", "style", "textarea", "option", "noscript", "title", "template", "iframe", "object", "svg", "math"],
-  transformTags: {
-    // The page's <h1> is the title; a heading in the body starts at <h2>.
-    h1: "h2",
-    a: (tagName, attribs) => {
-      const next = { ...attribs };
-      if (next.target && next.target !== "_blank") delete next.target;
-      if (next.target === "_blank") next.rel = "noopener noreferrer";
-      return { tagName, attribs: next };
-    },
-    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: "lazy" } }),
-  },
-  exclusiveFilter: (frame) => {
-    if (frame.tag === "img") return !mediaSrcPattern.test(frame.attribs.src ?? "");
-    // Links that lost their href (unsafe scheme) keep their text but not the tag.
-    if (frame.tag === "a" && !frame.attribs.href) return "excludeTag";
-    return false;
-  },
-};
+// Images: no scheme at all, so only our relative /media/ paths survive.
+const options = allowlist({
+  imageSchemes: [],
+  imageSource: (src) => mediaSrcPattern.test(src),
+  imageAttributes: { loading: "lazy" },
+});
 
 export function sanitize(html: string): string {
   return sanitizeHtml(html, options).trim();

@@ -2,9 +2,11 @@ export * as Idea from "./index";
 
 import { z } from "zod";
 import { useAccount } from "../actor";
-import type { Ai } from "../ai";
+import { estimateTokens } from "../ai";
 import { Author } from "../author";
 import { Authz } from "../authz";
+import { Credits } from "../billing";
+import * as Rates from "../billing/rates";
 import { clusterEntity } from "../cluster/cluster.entity";
 import { defineEvent, publish } from "../events";
 import { forCluster } from "../keyword/store";
@@ -110,34 +112,6 @@ export const IdeaCreated = defineEvent(
   }),
 );
 
-// ---------------------------------------------------------------- the AI seam for credits
-
-/** One AI call of the planner, before and after: what billing needs to check and charge. */
-export interface AiCall {
-  function: "ideas";
-  siteId: string;
-  generationId: string;
-  /** Ideas asked for. */
-  count: number;
-}
-
-export interface AiMeter {
-  /** Before the call: throw (e.g. `credits.insufficient`) to refuse it. */
-  before(call: AiCall): Promise<void>;
-  /** After a successful call, with what the provider reported. */
-  after(call: AiCall, result: { usage: Ai.Usage; provider: string; model: string }): Promise<void>;
-}
-
-let meter: AiMeter | undefined;
-
-/**
- * Billing registers how AI calls are checked and charged (credits); without a meter nothing is
- * charged. The planner calls it around every AI call it makes.
- */
-export function useMeter(next: AiMeter | undefined) {
-  meter = next;
-}
-
 // ---------------------------------------------------------------- generation
 
 const MAX_PROMPT_KEYWORDS = 40;
@@ -221,26 +195,94 @@ async function prepare(context: Context, ask: Ask) {
   return { rendered, voice, inputs };
 }
 
-async function callModel(context: Context, ask: Ask) {
-  const { rendered, inputs } = await prepare(context, ask);
-  const generationId = createId("request");
-  const call: AiCall = { function: "ideas", siteId: context.siteId, generationId, count: ask.count };
-  await meter?.before(call);
-  const { provider } = await AiConfig.provider();
-  const result = await provider.chat({
-    function: "ideas",
-    system: rendered.system,
-    prompt: rendered.prompt,
-    schema: Reply,
-    schemaName: "content_ideas",
-    inputs,
-  });
-  await meter?.after(call, { usage: result.usage, provider: result.provider, model: result.model });
-  const allowed = ask.contentTypes;
-  const ideas = result.data.ideas
-    .slice(0, ask.count)
-    .map((draft) => (allowed?.length && !allowed.includes(draft.contentType) ? { ...draft, contentType: allowed[0] as ContentType } : draft));
-  return { ideas, generationId, provider: result.provider, model: result.model };
+/** The completion budget of an "ideas" call asking for `count` ideas (an idea answers in about 400 tokens). */
+export function ideasMaxTokens(count: number): number {
+  return 800 + 700 * count;
+}
+
+/** The most an "ideas" call may cost: two rounds (the answer and one repair), each within its completion budget. */
+export function ideasCredits(rates: Rates.Rates, promptTokens: number, count: number): number {
+  return Rates.cost(rates.ideas, { tokens: 2 * (promptTokens + ideasMaxTokens(count)) });
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** What one "ideas" call answered, ready to store. */
+interface Generated {
+  ideas: Draft[];
+  generationId: string;
+  provider: string;
+  model: string;
+}
+
+/** Who pays for an "ideas" call: the ledger entry is `usage#<subject>#ideas#<version>` (one charge each). */
+interface Charge {
+  subject: string;
+  version: string;
+  description: string;
+}
+
+/**
+ * One "ideas" call, paid for. Credits are held before the provider is called (their most: the
+ * prompt and the completion budget, twice for a repair), with one daily_ai_requests (as every
+ * content and image call counts one): `credits.insufficient` or `plan.limit_reached` means nothing
+ * was called and nothing written. The tokens the provider measured are charged at the "ideas" rate
+ * in the one transaction that stores the result (`store`'s writes); a failed call, or a result
+ * that cannot be stored, gives the hold back and costs nothing. The offline adapter's drafts are
+ * metered by the tokens it measures, as content's are.
+ */
+async function callModel<T>(
+  context: Context,
+  ask: Ask,
+  generationId: string,
+  charge: Charge,
+  store: (generated: Generated) => Promise<{ value: T; parts: Transaction.Part[] }>,
+): Promise<T> {
+  const [{ rendered, inputs }, rates] = await Promise.all([prepare(context, ask), Rates.current()]);
+  const maxTokens = ideasMaxTokens(ask.count);
+  const promptTokens = estimateTokens([rendered.system, rendered.prompt], 0);
+  const { value } = await Credits.metered(
+    {
+      subject: charge.subject,
+      step: "ideas",
+      version: charge.version,
+      function: "ideas",
+      amount: ideasCredits(rates, promptTokens, ask.count),
+      siteId: context.siteId,
+      limits: [{ limit: "daily_ai_requests" }],
+    },
+    async () => {
+      const { provider } = await AiConfig.provider();
+      const result = await provider.chat({
+        function: "ideas",
+        system: rendered.system,
+        prompt: rendered.prompt,
+        schema: Reply,
+        schemaName: "content_ideas",
+        maxTokens,
+        inputs,
+      });
+      const allowed = ask.contentTypes;
+      const ideas = result.data.ideas
+        .slice(0, ask.count)
+        .map((draft) => (allowed?.length && !allowed.includes(draft.contentType) ? { ...draft, contentType: allowed[0] as ContentType } : draft));
+      const stored = await store({ ideas, generationId, provider: result.provider, model: result.model });
+      return {
+        value: stored.value,
+        parts: stored.parts,
+        charge: {
+          credits: Rates.cost(rates.ideas, { tokens: Rates.usageTokens(result.usage) }),
+          usage: result.usage,
+          model: result.model,
+          provider: result.provider,
+          description: charge.description,
+        },
+      };
+    },
+  );
+  return value;
 }
 
 /** Titles of the cluster's ideas (what a generation must not repeat), `first` leading. */
@@ -275,31 +317,40 @@ export const generate = fn(GenerateInput, async ({ siteId, clusterId, count, con
   // Early feedback: the transaction below is what enforces the limit.
   await Limit.check({ limit: "max_content_ideas", amount: count });
   const avoid = await existingTitles(siteId, clusterId);
-  const { ideas, generationId, provider: providerName, model } = await callModel(context, { count, contentTypes: allowed, instructions, avoid });
   const accountId = useAccount();
-  const now = new Date().toISOString();
-  const items = ideas.map((draft) => ({
-    accountId,
-    siteId,
-    ideaId: createId("idea"),
-    sectorId: context.cluster.sectorId,
-    clusterId,
-    clusterName: context.cluster.name,
-    ...draft,
-    primaryKeyword: draft.targetKeywords[0] ?? context.cluster.hubKeyword ?? context.cluster.name,
-    targetKeywordIds: targetIds(context, draft.targetKeywords),
-    status: "new" as const,
-    offline: providerName === "offline",
-    provider: providerName,
-    model,
+  const generationId = createId("request");
+  const items = await callModel(
+    context,
+    { count, contentTypes: allowed, instructions, avoid },
     generationId,
-    regenerations: 0,
-    editedByUser: false,
-    createdAt: now,
-    updatedAt: now,
-  }));
-  const slot = await Limit.reserve({ limit: "max_content_ideas", amount: items.length });
-  await Transaction.write([slot, ...items.map((item) => Transaction.part(ideaEntity().create(item)))]);
+    { subject: clusterId, version: generationId, description: `Ideas for the cluster "${clip(context.cluster.name, 80)}"` },
+    async ({ ideas, provider: providerName, model }) => {
+      const now = new Date().toISOString();
+      const items = ideas.map((draft) => ({
+        accountId,
+        siteId,
+        ideaId: createId("idea"),
+        sectorId: context.cluster.sectorId,
+        clusterId,
+        clusterName: context.cluster.name,
+        ...draft,
+        primaryKeyword: draft.targetKeywords[0] ?? context.cluster.hubKeyword ?? context.cluster.name,
+        targetKeywordIds: targetIds(context, draft.targetKeywords),
+        status: "new" as const,
+        offline: providerName === "offline",
+        provider: providerName,
+        model,
+        generationId,
+        regenerations: 0,
+        editedByUser: false,
+        createdAt: now,
+        updatedAt: now,
+      }));
+      // The ideas, their max_content_ideas slots and the charge: one transaction.
+      const slot = await Limit.reserve({ limit: "max_content_ideas", amount: items.length });
+      return { value: items, parts: [slot, ...items.map((item) => Transaction.part(ideaEntity().create(item)))] };
+    },
+  );
   await publish(
     ...items.map((item) =>
       IdeaCreated.create({
@@ -453,29 +504,40 @@ export const regenerate = fn(RegenerateInput, async ({ siteId, ideaId, instructi
     throw new VisibleError("conflict", "idea.tasked", "This idea is already a writing task; edit the task instead", { ideaId, taskId: current.taskId });
   }
   const context = await contextFor(siteId, current.clusterId);
-  const { ideas, generationId, provider: providerName, model } = await callModel(context, {
-    count: 1,
-    instructions,
-    avoid: await existingTitles(siteId, current.clusterId, current.title),
-    variant: current.regenerations + 1,
-  });
-  const draft = ideas[0] as Draft;
-  const result = await ideaEntity()
-    .patch({ accountId: useAccount(), siteId, ideaId })
-    .set({
-      ...draft,
-      primaryKeyword: draft.targetKeywords[0] ?? current.primaryKeyword,
-      targetKeywordIds: targetIds(context, draft.targetKeywords),
-      offline: providerName === "offline",
-      provider: providerName,
-      model,
-      generationId,
-      regenerations: current.regenerations + 1,
-      editedByUser: false,
-      status: "new",
-    })
-    .go({ response: "all_new" });
-  return serialize(result.data as IdeaItem);
+  const accountId = useAccount();
+  const regenerations = current.regenerations + 1;
+  await callModel(
+    context,
+    { count: 1, instructions, avoid: await existingTitles(siteId, current.clusterId, current.title), variant: regenerations },
+    createId("request"),
+    // One charge per regeneration of an idea: a concurrent second regeneration of it cannot pay too.
+    { subject: ideaId, version: `r${regenerations}`, description: `Regenerated the idea "${clip(current.title, 80)}"` },
+    async ({ ideas, generationId, provider: providerName, model }) => {
+      const draft = ideas[0] as Draft;
+      const patch = ideaEntity()
+        .patch({ accountId, siteId, ideaId })
+        .set({
+          ...draft,
+          primaryKeyword: draft.targetKeywords[0] ?? current.primaryKeyword,
+          targetKeywordIds: targetIds(context, draft.targetKeywords),
+          offline: providerName === "offline",
+          provider: providerName,
+          model,
+          generationId,
+          regenerations,
+          editedByUser: false,
+          status: "new",
+        })
+        // Stored only over the idea this regeneration started from (not regenerated, tasked or deleted meanwhile).
+        .where((attr, op) => `${op.eq(attr.regenerations, current.regenerations)} AND ${op.ne(attr.status, "tasked")}`);
+      const changed = () =>
+        new VisibleError("conflict", "idea.changed", "The idea changed while it was regenerated (regenerated again, made a task or deleted); nothing was charged", { ideaId });
+      return { value: undefined, parts: [Transaction.part(patch, changed)] };
+    },
+  );
+  const stored = await ideaEntity().get({ accountId, siteId, ideaId }).go({ consistent: true });
+  if (!stored.data) throw new VisibleError("not_found", "idea.not_found", "No such idea in this site", { ideaId });
+  return serialize(stored.data);
 });
 
 /** Deletes an idea; its max_content_ideas slot is given back. */

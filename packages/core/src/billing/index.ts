@@ -801,6 +801,18 @@ export async function chargedFor(subject: string, version: string): Promise<numb
 }
 
 /**
+ * True when the charge `<subject>#<step>#<version>` is in the ledger: work redone by a retry whose
+ * earlier attempt already paid for it can tell before it holds anything (settling it again would
+ * fail on the ledger entry's condition with `credits.entry_exists`).
+ */
+export async function isCharged(input: { subject: string; step: string; version: string }): Promise<boolean> {
+  const { data } = await ledgerEntity()
+    .get({ accountId: useAccount(), entryKey: `usage#${subjectKeyOf(input)}` })
+    .go({ consistent: true, attributes: ["entryKey"] });
+  return Boolean(data);
+}
+
+/**
  * The invariants, read back: the ledger's sum against the balance, and open holds against `held`.
  * For tests, benchmarks and operators checking an account.
  */

@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { useAccount } from "../actor";
-import { Ai } from "../ai";
+import { type AiProvider, type EmbedResult, estimateTokens } from "../ai";
 import { Authz } from "../authz";
+import { Credits } from "../billing";
+import * as Rates from "../billing/rates";
 import { settings } from "../config";
 import { forSector } from "../keyword/store";
 import { logger } from "../log";
 import { Execution, Pipelines } from "../pipelines";
+import * as AiConfig from "../prompt/ai-config";
 import { SectorId } from "../sector";
 import { sectorEntity } from "../sector/sector.entity";
 import { SiteId } from "../site";
@@ -191,8 +194,75 @@ export interface SectorResult extends ApplyReport {
   keywords: number;
   method: string;
   stats: { similarityEvaluations: number; edges: number; engineMillis: number };
-  /** Tokens the embeddings used (the seam for credits). */
-  aiUsage: { totalTokens: number; provider: string; model: string } | null;
+  /**
+   * Tokens the embeddings used in this attempt, and the credits charged for them (batches an
+   * earlier attempt of the run already paid for are not charged again).
+   */
+  aiUsage: { totalTokens: number; provider: string; model: string; credits: number } | null;
+}
+
+/** The ledger key of one embeddings batch: the run, the sector and the batch's place in it. */
+export function embedChargeKey(executionId: string, sectorId: string, batch: number) {
+  return { subject: executionId, step: `embed:${sectorId}`, version: `b${batch}` };
+}
+
+/** The most an embeddings batch may cost: twice the estimated tokens and a few per text (tokenizers differ). */
+export function embedCredits(rates: Rates.Rates, texts: string[]): number {
+  return Rates.cost(rates.clustering, { tokens: 2 * estimateTokens(texts, 0) + 4 * texts.length });
+}
+
+/**
+ * One embeddings batch of a sector, paid for once per run. Credits are held (at the "clustering"
+ * rate, with one daily_ai_requests, as every content and image call counts one) before the
+ * provider is called: `credits.insufficient` stops the step with nothing called. The tokens the
+ * provider measured are charged when it answers; a failed call gives the hold back.
+ *
+ * Retries: the pipeline retries a failed sector step from the start, and the vectors of the
+ * earlier attempt were not kept, so its batches are embedded again. A batch is charged once per
+ * run, sector and batch number (`embedChargeKey`, the ledger entry's key): a retry that finds its
+ * batch already in the ledger asks the provider again without holding or charging (the account
+ * paid for this batch once; the retry is the product's doing, not the account's), and a retry
+ * racing an earlier attempt that is still running cannot pay twice either (the ledger entry is
+ * create-only: the second settle fails with credits.entry_exists and its hold is given back). The
+ * batches follow the sector's keywords in a fixed order, so a retry's batch N holds the same texts
+ * unless people changed the sector's keywords in between; a retry with more keywords than before
+ * pays for the batches it adds.
+ */
+async function paidEmbed(
+  ai: AiProvider,
+  rates: Rates.Rates,
+  input: { executionId: string; siteId: string; sectorId: string; batch: number; texts: string[] },
+): Promise<{ result: EmbedResult; credits: number }> {
+  const key = embedChargeKey(input.executionId, input.sectorId, input.batch);
+  if (await Credits.isCharged(key)) return { result: await ai.embed({ texts: input.texts }), credits: 0 };
+  const held = await Credits.hold({
+    ...key,
+    function: "clustering",
+    amount: embedCredits(rates, input.texts),
+    siteId: input.siteId,
+    limits: [{ limit: "daily_ai_requests" }],
+  });
+  let result: EmbedResult;
+  try {
+    result = await ai.embed({ texts: input.texts });
+  } catch (error) {
+    await Credits.release(held);
+    throw error;
+  }
+  try {
+    const credits = await Credits.settle(held, {
+      credits: Rates.cost(rates.clustering, { tokens: Rates.usageTokens(result.usage) }),
+      usage: result.usage,
+      model: result.model,
+      provider: result.provider,
+      description: `Keyword clustering: embeddings of ${input.texts.length} keywords (batch ${input.batch + 1})`,
+    });
+    return { result, credits };
+  } catch (error) {
+    await Credits.release(held);
+    if (error instanceof VisibleError && error.code === "credits.entry_exists") return { result, credits: 0 };
+    throw error;
+  }
 }
 
 /** One Map iteration: clusters one sector and stores the result. Idempotent: a retry re-runs it. */
@@ -235,24 +305,33 @@ export async function clusterSector(input: {
     }
     const candidates = keywords.filter((k) => k.status !== "ignored");
     let usage: SectorResult["aiUsage"] = null;
-    const method: ClusterEngine.ClusterMethod =
-      options.method === "embeddings"
-        ? {
-            kind: "embeddings",
-            embed: async (texts) => {
-              const provider = Ai.resolveProvider(Ai.providerConfigFromEnv());
-              const result = await provider.embed({ texts });
-              usage = {
-                totalTokens: (usage?.totalTokens ?? 0) + result.usage.totalTokens,
-                provider: result.provider,
-                model: result.model,
-              };
-              return result.vectors;
-            },
-          }
-        : options.method === "serp"
+    let method: ClusterEngine.ClusterMethod;
+    if (options.method === "embeddings") {
+      // The account's AI provider (its endpoint, key and embedding model), else the product's.
+      const [{ provider: ai }, rates] = await Promise.all([AiConfig.provider(), Rates.current()]);
+      // Holds an earlier attempt of this step left open (its Lambda died) go back first.
+      const charges = embedChargeKey(executionId, sectorId, 0);
+      await Credits.releaseOpen(`${charges.subject}#${charges.step}#`);
+      let batch = 0;
+      method = {
+        kind: "embeddings",
+        embed: async (texts) => {
+          const { result, credits } = await paidEmbed(ai, rates, { executionId, siteId, sectorId, batch: batch++, texts });
+          usage = {
+            totalTokens: (usage?.totalTokens ?? 0) + result.usage.totalTokens,
+            provider: result.provider,
+            model: result.model,
+            credits: (usage?.credits ?? 0) + credits,
+          };
+          return result.vectors;
+        },
+      };
+    } else {
+      method =
+        options.method === "serp"
           ? { kind: "serp", mode: options.serpMode, minSharedUrls: options.minSharedUrls }
           : { kind: "offline" };
+    }
     const result: ClusterEngine.ClusterResult =
       candidates.length === 0
         ? {

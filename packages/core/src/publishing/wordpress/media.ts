@@ -86,10 +86,12 @@ export async function uploadMedia(
       body: form,
     }));
   } catch (error) {
-    // A 4xx answer from WordPress (not a network failure or a 5xx, which are worth retrying, not
-    // bad credentials) is a refusal of this file.
+    // An answer from WordPress with its own error code is a refusal of this file (it answers 500
+    // rest_upload_sideload_error for a file it cannot take). Not so bad credentials, a network
+    // failure, or a gateway's 502/503/504 (a proxy, a host in maintenance): those are worth retrying.
     const wpCode = error instanceof VisibleError ? error.details.wpCode : undefined;
-    const refused = error instanceof VisibleError && error.kind !== "auth" && error.kind !== "unavailable";
+    const gateway = error instanceof VisibleError && [502, 503, 504].includes(Number(error.details.status));
+    const refused = error instanceof VisibleError && error.kind !== "auth" && !gateway;
     if (error instanceof VisibleError && refused && wpCode && wpCode !== "unknown") {
       const reason = (error.details.wpMessage as string) || error.message;
       throw new VisibleError(

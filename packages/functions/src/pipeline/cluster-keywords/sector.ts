@@ -1,5 +1,6 @@
 import { Cluster } from "@igny8/core/cluster";
 import { z } from "zod";
+import { paidStepError } from "../errors";
 import { task } from "../task";
 
 const input = z.object({
@@ -10,5 +11,14 @@ const input = z.object({
   options: Cluster.RunOptions,
 });
 
-/** ClusterSector (one Map iteration): clusters one sector and stores the result. */
-export const handler = task(input, (state) => Cluster.Run.clusterSector(state));
+/**
+ * ClusterSector (one Map iteration): clusters one sector and stores the result. Errors of the
+ * embeddings calls and their credits are named for the state machine's Retry (paidStepError).
+ */
+export const handler = task(input, async (state) => {
+  try {
+    return await Cluster.Run.clusterSector(state);
+  } catch (error) {
+    throw paidStepError(error);
+  }
+});

@@ -1,7 +1,7 @@
 import { aiError, toPipelineError } from "@igny8/core/ai";
 import type { Generate } from "@igny8/core/content";
-import { isVisibleError } from "@igny8/core/util";
 import { z } from "zod";
+import { paidStepError } from "../errors";
 import { task } from "../task";
 
 /** The pipeline's name in the registry and in execution records. */
@@ -40,23 +40,10 @@ const deadlineMs = () => Number(process.env.IGNY8_STEP_DEADLINE_MS ?? 270_000);
 
 /** The names the state machine's Retry and Catch match, for the errors our steps throw. */
 function pipelineError(error: unknown): unknown {
-  const renamed = toPipelineError(error);
-  if (renamed !== error) return renamed;
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
     return toPipelineError(aiError("ai.timeout", `The step ran out of time waiting for the AI provider (${deadlineMs()} ms)`, {}, error));
   }
-  if (!isVisibleError(error)) return error;
-  const names: Record<string, string> = {
-    "credits.insufficient": "CreditsInsufficient",
-    "credits.monthly_budget_reached": "BudgetReached",
-    "credits.run_budget_reached": "BudgetReached",
-    "plan.limit_reached": "LimitReached",
-  };
-  const name = names[error.code];
-  if (!name) return error;
-  const named = new Error(`${error.code}: ${error.message}`, { cause: error });
-  named.name = name;
-  return named;
+  return paidStepError(error);
 }
 
 /** A step of one task: validated input, a deadline for provider calls, errors named for Retry/Catch. */

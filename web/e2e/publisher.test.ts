@@ -205,14 +205,14 @@ describe("the tasks board, publishing runs and scheduling, in Chromium", () => {
     const move = page.getByRole("button", { name: `Move ${title}` });
     await move.focus();
     await page.keyboard.press("Enter");
-    expect(await move.getAttribute("aria-pressed")).toBe("true");
-    expect(await page.getByTestId("board-announcer").textContent()).toContain(
+    await expect.poll(() => move.getAttribute("aria-pressed")).toBe("true");
+    await expect.poll(() => page.getByTestId("board-announcer").textContent()).toContain(
       `Picked up ${title} in In review`,
     );
     // In review → Generating → Queued.
     await page.keyboard.press("ArrowLeft");
     await page.keyboard.press("ArrowLeft");
-    expect(await page.getByTestId("board-announcer").textContent()).toBe("Over Queued.");
+    await expect.poll(() => page.getByTestId("board-announcer").textContent()).toBe("Over Queued.");
     await page.keyboard.press("Enter");
     await column(/Queued/)
       .getByTestId("task-card")
@@ -223,13 +223,14 @@ describe("the tasks board, publishing runs and scheduling, in Chromium", () => {
     );
     expect((await task(title)).status).toBe("queued");
 
-    // Focus stayed on the card's Move button: straight on to Approved, which the API refuses from Queued.
-    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe(
-      `Move ${title}`,
-    );
+    // Focus comes back to the card's Move button once the board is read again (the card is
+    // rendered anew): straight on to Approved, which the API refuses from Queued.
+    await expect
+      .poll(() => page.evaluate("document.activeElement?.getAttribute('aria-label')"), { timeout: 15_000 })
+      .toBe(`Move ${title}`);
     await page.keyboard.press("Enter");
     for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
-    expect(await page.getByTestId("board-announcer").textContent()).toBe("Over Approved.");
+    await expect.poll(() => page.getByTestId("board-announcer").textContent()).toBe("Over Approved.");
     await page.keyboard.press("Enter");
     const refusal = page.getByTestId("move-error");
     await refusal
@@ -251,8 +252,8 @@ describe("the tasks board, publishing runs and scheduling, in Chromium", () => {
     await page.keyboard.press("Enter");
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("Escape");
-    expect(await move.getAttribute("aria-pressed")).toBe("false");
-    expect(await page.getByTestId("board-announcer").textContent()).toBe(
+    await expect.poll(() => move.getAttribute("aria-pressed")).toBe("false");
+    await expect.poll(() => page.getByTestId("board-announcer").textContent()).toBe(
       `Move cancelled; ${title} stays in Queued.`,
     );
     await screenshot(page, "22-board-refused-move");

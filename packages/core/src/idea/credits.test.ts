@@ -240,3 +240,42 @@ describe("ideas pay for their AI call", () => {
     );
   });
 });
+
+describe("a generation retried with its idempotency key", () => {
+  it("answers the first request's ideas: one AI call, one charge, the ideas stored once, also when the retry races the first", async () => {
+    const planId = await planWith({ monthly_credits: 1000 });
+    await withTestAccount(
+      async () => {
+        const { siteId, clusterId } = await clusterWithKeywords();
+        await useTestServer();
+        const idempotencyKey = crypto.randomUUID();
+
+        // A retry after the answer was lost: the same ideas, no second call or charge.
+        const first = await Idea.generate({ siteId, clusterId, count: 2, idempotencyKey });
+        const again = await Idea.generate({ siteId, clusterId, count: 2, idempotencyKey });
+        expect(again.map((i) => i.ideaId).sort()).toEqual(first.map((i) => i.ideaId).sort());
+        expect(server.requests.filter((r) => r.endpoint === "chat")).toHaveLength(1);
+        expect(await usageEntries()).toHaveLength(1);
+
+        // Two requests with one key at once: both answer the same stored ideas; one charge.
+        const raced = crypto.randomUUID();
+        const [a, b] = await Promise.all([
+          Idea.generate({ siteId, clusterId, count: 3, idempotencyKey: raced }),
+          Idea.generate({ siteId, clusterId, count: 3, idempotencyKey: raced }),
+        ]);
+        expect(a.map((i) => i.ideaId).sort()).toEqual(b.map((i) => i.ideaId).sort());
+        expect(a).toHaveLength(3);
+        console.log(`same key at once: ${server.requests.filter((r) => r.endpoint === "chat").length - 1} AI calls`);
+        const stored = (await Idea.list({ siteId, clusterId, limit: 100 })).items;
+        expect(stored).toHaveLength(5);
+        expect(await usageEntries()).toHaveLength(2);
+        expect(await Credits.audit()).toMatchObject({ consistent: true, openHolds: 0 });
+
+        // A malformed key is refused with the field named.
+        const refused = await rejection((async () => Idea.generate({ siteId, clusterId, count: 1, idempotencyKey: "Not A Key" }))());
+        expect(refused.details.fields).toEqual([expect.objectContaining({ path: "idempotencyKey" })]);
+      },
+      { planId },
+    );
+  });
+});

@@ -304,6 +304,14 @@ export const GenerateInput = z
     count: z.number().int().min(1).max(10).default(3),
     contentTypes: z.array(ContentTypeSchema).min(1).max(8).optional().meta({ description: "Only these content types" }),
     instructions: z.string().trim().max(1000).optional(),
+    idempotencyKey: z
+      .string()
+      .regex(/^[a-z0-9-]{8,100}$/, "8-100 lower-case letters, digits or dashes (a UUID does)")
+      .optional()
+      .meta({
+        description:
+          "Makes a retry safe: a second request with the same key for this cluster answers the first one's ideas, without calling the AI or charging again",
+      }),
   })
   .meta({ id: "IdeaGenerate" });
 
@@ -311,15 +319,26 @@ export const GenerateInput = z
  * New ideas for a cluster from the AI port ("ideas" function). The ideas take max_content_ideas
  * slots in the transaction that creates them; one idea.created event per idea after it.
  */
-export const generate = fn(GenerateInput, async ({ siteId, clusterId, count, contentTypes: allowed, instructions }) => {
+/** The ideas a generation created that still exist (a retried request answers these). */
+async function ideasOfGeneration(siteId: string, clusterId: string, generationId: string) {
+  const found = await ideaEntity().query.byCluster({ accountId: useAccount(), siteId, clusterId }).go({ pages: "all" });
+  return found.data.filter((idea) => idea.generationId === generationId).map((idea) => serialize(idea as IdeaItem));
+}
+
+export const generate = fn(GenerateInput, async ({ siteId, clusterId, count, contentTypes: allowed, instructions, idempotencyKey }) => {
   await Authz.assert("planner.write", { siteId });
   const context = await contextFor(siteId, clusterId);
+  // With a key, the generation id (and so the ledger entry) is the key's: one charge per key.
+  const generationId = idempotencyKey ? `key-${idempotencyKey}` : createId("request");
+  if (idempotencyKey) {
+    const earlier = await ideasOfGeneration(siteId, clusterId, generationId);
+    if (earlier.length > 0) return earlier;
+  }
   // Early feedback: the transaction below is what enforces the limit.
   await Limit.check({ limit: "max_content_ideas", amount: count });
   const avoid = await existingTitles(siteId, clusterId);
   const accountId = useAccount();
-  const generationId = createId("request");
-  const items = await callModel(
+  const generated = callModel(
     context,
     { count, contentTypes: allowed, instructions, avoid },
     generationId,
@@ -351,6 +370,16 @@ export const generate = fn(GenerateInput, async ({ siteId, clusterId, count, con
       return { value: items, parts: [slot, ...items.map((item) => Transaction.part(ideaEntity().create(item)))] };
     },
   );
+  let items: Awaited<typeof generated>;
+  try {
+    items = await generated;
+  } catch (error) {
+    // The same key raced us and was charged first: its transaction stored its ideas, ours nothing.
+    if (idempotencyKey && error instanceof VisibleError && error.code === "credits.entry_exists") {
+      return ideasOfGeneration(siteId, clusterId, generationId);
+    }
+    throw error;
+  }
   await publish(
     ...items.map((item) =>
       IdeaCreated.create({

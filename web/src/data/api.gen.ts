@@ -5097,6 +5097,8 @@ export interface paths {
                         /** @description Only these content types */
                         contentTypes?: ("article" | "guide" | "comparison" | "review" | "listicle" | "how-to" | "service-page" | "hub-page")[];
                         instructions?: string;
+                        /** @description Makes a retry safe: a second request with the same key for this cluster answers the first one's ideas, without calling the AI or charging again */
+                        idempotencyKey?: string;
                     };
                 };
             };
@@ -5169,6 +5171,110 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/clusters/{clusterId}/ideas/prompt-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview the prompt of an idea generation
+         * @description The system message (with the author profile and strategy) and the prompt that generating ideas for this cluster with these options would send now: the account's ideas prompt (or the default), the cluster's keywords and the ideas it already has. Nothing is called or charged.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    count?: number;
+                    /** @description Only these content types, comma-separated */
+                    contentTypes?: string;
+                    instructions?: string;
+                };
+                header?: never;
+                path: {
+                    siteId: string;
+                    clusterId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["IdeaPromptPreview"];
+                            meta: components["schemas"]["EmptyMeta"];
+                        };
+                    };
+                };
+                /** @description Invalid input (`input.invalid` with fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in (`auth.required`) or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role may not do this (`authz.forbidden`) or plan limit (`plan.limit_reached`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body over 1 MB (`request.too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited (`rate_limit.exceeded`, `auth.throttled`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure (`internal`); nothing of it is disclosed */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -14898,6 +15004,25 @@ export interface components {
             heading: string;
             /** @description Its H3s */
             subheadings: string[];
+        };
+        IdeaPromptPreview: {
+            /** @enum {string} */
+            key: "ideas";
+            /**
+             * @description Whose prompt: the default or the account's override
+             * @enum {string}
+             */
+            source: "default" | "account" | "task";
+            /** @description The override's version, null for the default */
+            version: number | null;
+            /** @description The system message, with the author profile and strategy */
+            system: string;
+            prompt: string;
+            variables: {
+                [key: string]: string;
+            };
+            authorId: string | null;
+            strategyId: string | null;
         };
         IdeasToTasksResult: {
             tasks: {

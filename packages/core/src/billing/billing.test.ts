@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { withActor } from "../actor";
 import { Limit } from "../limit";
-import { Plan } from "../plan";
-import { limitNames } from "../plan/limits";
 import { Site } from "../site";
 import { Testing } from "../testing";
 import { VisibleError } from "../util/error";
@@ -10,20 +8,6 @@ import { createId } from "../util/id";
 import { Credits } from "./index";
 
 Testing.useTestTable();
-
-/** A plan with every limit unlimited except the ones given. */
-async function planWith(limits: Partial<Plan.Limits>): Promise<string> {
-  const planId = `t-${createId("plan").slice(-12)}`;
-  await withActor({ type: "system", properties: {} }, () =>
-    Plan.create({
-      planId,
-      name: "Test plan",
-      public: false,
-      limits: { ...(Object.fromEntries(limitNames.map((name) => [name, null])) as Plan.Limits), ...limits },
-    }),
-  );
-  return planId;
-}
 
 const step = (subject: string, name = "content", version = "g1") => ({
   subject,
@@ -44,7 +28,7 @@ async function rejectsWith(promise: Promise<unknown>, code: string) {
 
 describe("Credits", () => {
   it("grants the plan's monthly credits once per month, also when asked concurrently", async () => {
-    const planId = await planWith({ monthly_credits: 1000 });
+    const planId = await Testing.planWith({ monthly_credits: 1000 });
     await Testing.withTestAccount(
       async () => {
         const plan = await Limit.currentPlan();
@@ -72,7 +56,7 @@ describe("Credits", () => {
   });
 
   it("holds before the call, charges what was measured (never above the hold) and gives the rest back", async () => {
-    const planId = await planWith({ monthly_credits: 100 });
+    const planId = await Testing.planWith({ monthly_credits: 100 });
     await Testing.withTestAccount(
       async () => {
         const subject = createId("task");
@@ -98,7 +82,7 @@ describe("Credits", () => {
   });
 
   it("refuses a hold that cannot be paid with credits.insufficient and writes nothing", async () => {
-    const siteLimited = await planWith({ monthly_credits: 10, daily_ai_requests: 5 });
+    const siteLimited = await Testing.planWith({ monthly_credits: 10, daily_ai_requests: 5 });
     await Testing.withTestAccount(
       async () => {
         const { siteId } = await Site.create({ name: "S", url: "https://s.example" });
@@ -117,7 +101,7 @@ describe("Credits", () => {
   });
 
   it("releases a failed call's hold with its limit counters; a hold settles or releases once", async () => {
-    const planId = await planWith({ monthly_credits: 50, daily_ai_requests: 2 });
+    const planId = await Testing.planWith({ monthly_credits: 50, daily_ai_requests: 2 });
     await Testing.withTestAccount(
       async () => {
         const { siteId } = await Site.create({ name: "S", url: "https://s.example" });
@@ -149,7 +133,7 @@ describe("Credits", () => {
   });
 
   it("enforces the monthly and the per-run budget caps at hold time", async () => {
-    const planId = await planWith({ monthly_credits: 1000 });
+    const planId = await Testing.planWith({ monthly_credits: 1000 });
     await Testing.withTestAccount(
       async () => {
         await Credits.setBudgets({ perRun: null, perMonth: 50 });
@@ -176,7 +160,7 @@ describe("Credits", () => {
   });
 
   it("counts a call's expected cost against its run's cap, the worst case against the balance, and never charges a run past its cap", async () => {
-    const planId = await planWith({ monthly_credits: 1000 });
+    const planId = await Testing.planWith({ monthly_credits: 1000 });
     await Testing.withTestAccount(
       async () => {
         const subject = createId("task");
@@ -209,7 +193,7 @@ describe("Credits", () => {
   });
 
   it("settles concurrent calls of a capped run within the cap", async () => {
-    const planId = await planWith({ monthly_credits: 1000 });
+    const planId = await Testing.planWith({ monthly_credits: 1000 });
     await Testing.withTestAccount(
       async () => {
         const subject = createId("task");
@@ -229,7 +213,7 @@ describe("Credits", () => {
   });
 
   it("gives stale holds back when a new hold needs their credits", async () => {
-    const planId = await planWith({ monthly_credits: 30 });
+    const planId = await Testing.planWith({ monthly_credits: 30 });
     await Testing.withTestAccount(
       async () => {
         const past = new Date(Date.now() - 60 * 60_000);
@@ -243,7 +227,7 @@ describe("Credits", () => {
   });
 
   it("keeps ledger sum = balance and open holds = held under concurrent holds, settles, releases and grants", async () => {
-    const planId = await planWith({ monthly_credits: 500 });
+    const planId = await Testing.planWith({ monthly_credits: 500 });
     await Testing.withTestAccount(
       async (accountId) => {
         let seed = 7;

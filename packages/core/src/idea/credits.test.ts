@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { withActor } from "../actor";
 import { type AiTestServer, startAiTestServer } from "../ai/testing";
 import { Credits, CreditRates } from "../billing";
 import { Cluster } from "../cluster";
 import { Keyword } from "../keyword";
 import { Limit } from "../limit";
-import { Plan } from "../plan";
-import { limitNames } from "../plan/limits";
 import { AiConfig } from "../prompt";
 import { Sector } from "../sector";
 import { Site } from "../site";
-import { useTestTable, withTestAccount } from "../testing";
+import { planWith, useTestTable, withTestAccount } from "../testing";
 import { VisibleError } from "../util/error";
-import { createId } from "../util/id";
 import { Idea } from "./index";
 
 /**
@@ -36,22 +32,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 beforeEach(() => server.reset());
-
-async function planWith(limits: Partial<Plan.Limits>): Promise<string> {
-  const planId = `t-${createId("plan").slice(-12)}`;
-  await withActor({ type: "system", properties: {} }, () =>
-    Plan.create({
-      planId,
-      name: "Test plan",
-      public: false,
-      limits: {
-        ...(Object.fromEntries(limitNames.map((name) => [name, null])) as Plan.Limits),
-        ...limits,
-      },
-    }),
-  );
-  return planId;
-}
 
 async function clusterWithKeywords() {
   const site = await Site.create({ name: "Tea", url: "https://tea.example.com" });

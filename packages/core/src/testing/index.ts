@@ -14,6 +14,8 @@ import * as Config from "../config";
 import * as Db from "../db";
 import * as Events from "../events";
 import * as Pipelines from "../pipelines";
+import { Plan } from "../plan";
+import { limitNames } from "../plan/limits";
 import * as Scheduler from "../scheduler";
 import * as Storage from "../storage";
 import { createId } from "../util/id";
@@ -107,4 +109,18 @@ export async function withTestAccount<T>(
       ? { type: "system", properties: { accountId } }
       : { type: "user", properties: { accountId, userId, role: "owner", siteIds: null } };
   return withActor(actor, () => cb(accountId));
+}
+
+/** A private plan with every limit unlimited except the ones given (for `withTestAccount`'s planId). */
+export async function planWith(limits: Partial<Plan.Limits>): Promise<string> {
+  const planId = `t-${createId("plan").slice(-12)}`;
+  await withActor({ type: "system", properties: {} }, () =>
+    Plan.create({
+      planId,
+      name: "Test plan",
+      public: false,
+      limits: { ...(Object.fromEntries(limitNames.map((name) => [name, null])) as Plan.Limits), ...limits },
+    }),
+  );
+  return planId;
 }

@@ -1,16 +1,13 @@
-import { withActor } from "@igny8/core/actor";
 import { type AiTestServer, startAiTestServer } from "@igny8/core/ai/testing";
 import { CreditRates, Credits } from "@igny8/core/billing";
 import { Cluster } from "@igny8/core/cluster";
 import { Keyword } from "@igny8/core/keyword";
 import { Limit } from "@igny8/core/limit";
 import { Execution, Pipelines } from "@igny8/core/pipelines";
-import { Plan } from "@igny8/core/plan";
 import { AiConfig } from "@igny8/core/prompt";
 import { Sector } from "@igny8/core/sector";
 import { Site } from "@igny8/core/site";
-import { useTestTable, withTestAccount } from "@igny8/core/testing";
-import { createId } from "@igny8/core/util";
+import { planWith, useTestTable, withTestAccount } from "@igny8/core/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLocalRunner } from "../../../../local/src/runner/index";
 
@@ -36,22 +33,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => server.reset());
 afterEach(() => Pipelines.useRunner(undefined));
-
-async function planWith(limits: Partial<Plan.Limits>): Promise<string> {
-  const planId = `t-${createId("plan").slice(-12)}`;
-  await withActor({ type: "system", properties: {} }, () =>
-    Plan.create({
-      planId,
-      name: "Test plan",
-      public: false,
-      limits: {
-        ...(Object.fromEntries(Plan.limitNames.map((name) => [name, null])) as Plan.Limits),
-        ...limits,
-      },
-    }),
-  );
-  return planId;
-}
 
 /** 300 keywords of three topics: two embeddings batches (256 texts each at most). */
 async function setUp() {

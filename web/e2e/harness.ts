@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterEach, it, type TestContext } from "vitest";
 
 /**
  * What the browser tests stand on: the dashboard built with Vite, the product started the way
@@ -168,4 +169,26 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * The steps of one story (a test file that is one journey): after a failed step the rest are
+ * skipped, and the screen of `browser()` at the failure is kept as <screenshotName>.png.
+ */
+export function storySteps(screenshotName: string, browser: () => Browser | undefined) {
+  let failed: string | undefined;
+  afterEach(async (context) => {
+    if (context.task.result?.state !== "fail" || failed) return;
+    failed = context.task.name;
+    const shown = browser();
+    if (!shown) return;
+    await screenshot(shown.page, screenshotName).catch(() => undefined);
+    console.error(`failed at ${shown.page.url()}; browser problems: ${shown.problems.join("\n") || "none"}`);
+  });
+  return function step(name: string, body: () => Promise<void> | void) {
+    it(name, async (context: TestContext) => {
+      if (failed) context.skip(`an earlier step failed: ${failed}`);
+      await body();
+    });
+  };
 }

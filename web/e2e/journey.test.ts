@@ -1,9 +1,9 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it as vitestIt, type TestContext } from "vitest";
+import { afterAll, beforeAll, describe, expect, it as vitestIt } from "vitest";
 import { startWordPress, type WordPressInstance } from "../../packages/local/src/wordpress/index";
 import { measure } from "../scripts/size";
-import { type Browser, buildDashboard, openBrowser, type Product, screenshot, screenshotDir, startProduct, webDir } from "./harness";
+import { type Browser, buildDashboard, openBrowser, type Product, screenshot, screenshotDir, startProduct, storySteps, webDir } from "./harness";
 
 /**
  * The whole journey in Debian's Chromium against the product started as `pnpm dev` starts it:
@@ -27,20 +27,7 @@ beforeAll(async () => {
 });
 
 // The journey is one story: after a failed step the rest is skipped, and the screen is kept.
-let failed: string | undefined;
-function it(name: string, body: () => Promise<void> | void) {
-  vitestIt(name, async (context: TestContext) => {
-    if (failed) context.skip(`an earlier step failed: ${failed}`);
-    await body();
-  });
-}
-afterEach(async (context) => {
-  if (context.task.result?.state === "fail" && !failed) {
-    failed = context.task.name;
-    await screenshot(alice.page, "failed-step").catch(() => undefined);
-    console.error(`failed at ${alice.page.url()}; browser problems: ${alice.problems.join("\n") || "none"}`);
-  }
-});
+const it = storySteps("failed-step", () => alice);
 
 afterAll(async () => {
   await alice?.close();

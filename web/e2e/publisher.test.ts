@@ -2,12 +2,9 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   afterAll,
-  afterEach,
   beforeAll,
   describe,
   expect,
-  it as vitestIt,
-  type TestContext,
 } from "vitest";
 import { startWordPress, type WordPressInstance } from "../../packages/local/src/wordpress/index";
 import { type Caller, logInInBrowser, signUpByApi } from "./api";
@@ -20,6 +17,7 @@ import {
   screenshot,
   screenshotDir,
   startProduct,
+  storySteps,
 } from "./harness";
 
 /**
@@ -121,22 +119,7 @@ beforeAll(async () => {
   await logInInBrowser(browser.page, product.webUrl, email, password);
 });
 
-let failed: string | undefined;
-function it(name: string, body: () => Promise<void> | void) {
-  vitestIt(name, async (context: TestContext) => {
-    if (failed) context.skip(`an earlier step failed: ${failed}`);
-    await body();
-  });
-}
-afterEach(async (context) => {
-  if (context.task.result?.state === "fail" && !failed) {
-    failed = context.task.name;
-    await screenshot(browser.page, "publisher-failed-step").catch(() => undefined);
-    console.error(
-      `failed at ${browser.page.url()}; browser problems: ${browser.problems.join("\n") || "none"}`,
-    );
-  }
-});
+const it = storySteps("publisher-failed-step", () => browser);
 
 afterAll(async () => {
   await browser?.close();

@@ -2,12 +2,9 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   afterAll,
-  afterEach,
   beforeAll,
   describe,
   expect,
-  it as vitestIt,
-  type TestContext,
 } from "vitest";
 import { type Caller, lastMailTo, logInInBrowser, signUpByApi } from "./api";
 import {
@@ -18,6 +15,7 @@ import {
   screenshot,
   screenshotDir,
   startProduct,
+  storySteps,
 } from "./harness";
 
 /**
@@ -82,24 +80,8 @@ beforeAll(async () => {
   browsers.push(alice);
 });
 
-let failed: string | undefined;
-function it(name: string, body: () => Promise<void> | void) {
-  vitestIt(name, async (context: TestContext) => {
-    if (failed) context.skip(`an earlier step failed: ${failed}`);
-    await body();
-  });
-}
 let current: Browser | undefined;
-afterEach(async (context) => {
-  if (context.task.result?.state === "fail" && !failed) {
-    failed = context.task.name;
-    const browser = current ?? alice;
-    await screenshot(browser.page, "team-failed-step").catch(() => undefined);
-    console.error(
-      `failed at ${browser.page.url()}; browser problems: ${browser.problems.join("\n") || "none"}`,
-    );
-  }
-});
+const it = storySteps("team-failed-step", () => current ?? alice);
 
 afterAll(async () => {
   for (const browser of browsers) await browser.close().catch(() => undefined);
